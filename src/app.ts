@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+
+import { requireApiKey } from './auth/middleware';
+import { healthRoutes } from './health/routes';
+import type { AppBindings } from './http/context';
+import { handleError, handleNotFound } from './http/problem';
+import { requestId } from './http/request-id';
+import { requestLog } from './http/request-log';
+import { openApiRoutes } from './openapi/routes';
+import { taskRoutes } from './tasks/routes';
+
+/** The HTTP API: request id and log around everything, auth in front of every resource. */
+export function createApp() {
+  return new Hono<AppBindings>()
+    .use(requestId, requestLog)
+    .route('/health', healthRoutes)
+    .route('/openapi.json', openApiRoutes)
+    .use('/tasks/*', requireApiKey)
+    .route('/tasks', taskRoutes)
+    .onError(handleError)
+    .notFound(handleNotFound);
+}

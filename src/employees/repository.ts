@@ -1,0 +1,117 @@
+import { toJsonBatches } from '../lib/json-batches';
+import { emailKey, type Employee } from './employee';
+
+export interface EmployeeRow {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  name: string | null;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const EMPLOYEE_COLUMNS = `id, external_id, email, name, revision, created_at, updated_at`;
+
+/** Every employee of the organization that has one of these external ids or emails. */
+export function selectEmployeesByIdentifiers(
+  db: D1Database,
+  organizationId: string,
+  externalIds: readonly string[],
+  emails: readonly string[],
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT ${EMPLOYEE_COLUMNS}
+         FROM employees
+        WHERE organization_id = ?1
+          AND (external_id IN (SELECT value FROM json_each(?2))
+               OR email_key IN (SELECT value FROM json_each(?3)))`,
+    )
+    .bind(organizationId, JSON.stringify(externalIds), JSON.stringify(emails.map(emailKey)));
+}
+
+export function toEmployee(row: EmployeeRow): Employee {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    email: row.email,
+    name: row.name,
+    revision: row.revision,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Plain INSERTs: an employee created meanwhile by someone else fails the whole batch. */
+export function insertEmployees(
+  db: D1Database,
+  organizationId: string,
+  employees: readonly Employee[],
+): D1PreparedStatement[] {
+  return toJsonBatches(employees.map(toJsonRow)).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO employees
+                (id, organization_id, external_id, email, email_key, name, revision,
+                 created_at, updated_at)
+         SELECT row.value ->> 'id', ?1, row.value ->> 'external_id', row.value ->> 'email',
+                row.value ->> 'email_key', row.value ->> 'name', 0,
+                row.value ->> 'created_at', row.value ->> 'updated_at'
+           FROM json_each(?2) AS row`,
+      )
+      .bind(organizationId, json),
+  );
+}
+
+/**
+ * Aborts the batch (through the CHECK of `write_conflicts`) if any of these employees was
+ * written since it was read, then applies the new values.
+ */
+export function updateEmployees(
+  db: D1Database,
+  employees: readonly { employee: Employee; readRevision: number }[],
+): D1PreparedStatement[] {
+  const rows = employees.map(({ employee, readRevision }) => ({
+    ...toJsonRow(employee),
+    read_revision: readRevision,
+  }));
+
+  return toJsonBatches(rows).flatMap((json) => [
+    db
+      .prepare(
+        `INSERT INTO write_conflicts (ok)
+         SELECT 0
+           FROM json_each(?1) AS row
+           JOIN employees ON employees.id = row.value ->> 'id'
+          WHERE employees.revision <> row.value ->> 'read_revision'
+          LIMIT 1`,
+      )
+      .bind(json),
+    db
+      .prepare(
+        `UPDATE employees
+            SET external_id = row.value ->> 'external_id',
+                email = row.value ->> 'email',
+                email_key = row.value ->> 'email_key',
+                name = row.value ->> 'name',
+                revision = employees.revision + 1,
+                updated_at = row.value ->> 'updated_at'
+           FROM json_each(?1) AS row
+          WHERE employees.id = row.value ->> 'id'`,
+      )
+      .bind(json),
+  ]);
+}
+
+function toJsonRow(employee: Employee) {
+  return {
+    id: employee.id,
+    external_id: employee.externalId,
+    email: employee.email,
+    email_key: employee.email === null ? null : emailKey(employee.email),
+    name: employee.name,
+    created_at: employee.createdAt,
+    updated_at: employee.updatedAt,
+  };
+}

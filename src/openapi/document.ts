@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+import { problemSchema } from '../http/problem-schema';
+import { createTaskBodySchema, taskSchema } from '../tasks/schemas';
+
+type Schema = z.ZodType;
+
+const requestSchema = (schema: Schema) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const responseSchema = (schema: Schema) =>
+  z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' });
+
+const dataOf = (schema: Schema) => responseSchema(z.object({ data: schema }));
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+const json = (description: string, schema: Schema, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: dataOf(schema) } },
+});
+
+const location = { Location: { schema: { type: 'string' }, description: 'The new resource.' } };
+
+/**
+ * The OpenAPI 3.1 description, built from the zod schemas that validate the requests, so
+ * the document cannot drift from what the API accepts.
+ */
+export function buildOpenApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tasks Ingest API',
+      version: '1.0.0',
+      description: 'Send back-office tasks one by one or as CSV uploads, attributed to agents.',
+    },
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+      schemas: { Problem: responseSchema(problemSchema) },
+    },
+    paths: {
+      '/health': {
+        get: {
+          summary: 'Whether the service and its database answer',
+          security: [],
+          responses: {
+            '200': json('Healthy', z.object({ status: z.literal('ok') })),
+            '503': problem('The database does not answer'),
+          },
+        },
+      },
+      '/tasks': {
+        post: {
+          summary: 'Create a task, or update the task with the same external_id',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: requestSchema(createTaskBodySchema) } },
+          },
+          responses: {
+            '201': json('Created', taskSchema, location),
+            '200': json('Updated in place, or unchanged', taskSchema),
+            '400': problem('Empty or malformed JSON'),
+            '401': problem('Missing or unknown API key'),
+            '413': problem('Body too large'),
+            '415': problem('Body is not JSON'),
+            '422': problem('A field is invalid; `errors` points to each'),
+          },
+        },
+      },
+      '/tasks/{id}': {
+        get: {
+          summary: 'One task of your organization',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': json('The task', taskSchema),
+            '401': problem('Missing or unknown API key'),
+            '404': problem('No such task in your organization'),
+          },
+        },
+      },
+    },
+  };
+}

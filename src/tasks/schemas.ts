@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+import { parseTimestamp } from '../lib/timestamps';
+
+/** Largest `custom_attributes` accepted, measured as UTF-8 bytes of its JSON text. */
+export const MAX_CUSTOM_ATTRIBUTES_BYTES = 32 * 1024;
+
+const TIMESTAMP_PROBLEMS = {
+  missing_offset: 'has no UTC offset, so the instant is ambiguous: add Z or an offset like +02:00',
+  invalid_format: 'must be an RFC 3339 date-time with an offset, e.g. 2026-05-12T14:32:00Z',
+  impossible_date: 'is not a real date and time',
+} as const;
+
+const required = (expected: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : `must be ${expected}`,
+});
+
+/** A string trimmed of surrounding white space, then 1..max characters long. */
+const text = (max: number) =>
+  z
+    .string(required('a string'))
+    .trim()
+    .min(1, 'must not be blank')
+    .max(max, `must be at most ${max} characters`);
+
+/** Optional fields also accept `null`, which means the same as leaving them out. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  schema.nullish().transform((value) => value ?? undefined);
+
+const emailSchema = z
+  .string(required('a string'))
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+
+export const agentSchema = z
+  .strictObject(
+    {
+      external_id: optional(text(255)),
+      email: optional(emailSchema),
+      name: optional(text(255)),
+    },
+    required('an object with external_id, email and name'),
+  )
+  .refine((agent) => agent.external_id !== undefined || agent.email !== undefined, {
+    message: 'needs at least one of external_id and email',
+  });
+
+const completedAtSchema = z.string(required('a string')).transform((value, context) => {
+  const parsed = parseTimestamp(value);
+  if (parsed.ok) return parsed.utc;
+  context.addIssue({ code: 'custom', message: TIMESTAMP_PROBLEMS[parsed.problem] });
+  return z.NEVER;
+});
+
+const customAttributesSchema = z
+  .record(
+    z.string().min(1, 'keys must not be empty').max(255, 'keys must be at most 255 characters'),
+    z.json(),
+    required('a JSON object'),
+  )
+  .refine((attributes) => utf8Length(JSON.stringify(attributes)) <= MAX_CUSTOM_ATTRIBUTES_BYTES, {
+    message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,
+  });
+
+/** One task as a source system sends it; also the shape each CSV row is turned into. */
+export const taskInputSchema = z.strictObject(
+  {
+    external_id: text(255),
+    agent: agentSchema,
+    completed_at: completedAtSchema,
+    custom_attributes: optional(customAttributesSchema),
+  },
+  required('an object'),
+);
+
+export type TaskInput = z.output<typeof taskInputSchema>;
+
+export const createTaskBodySchema = z.strictObject(
+  { task: taskInputSchema },
+  required('an object of the form {"task": {...}}'),
+);
+
+export const taskIdParamsSchema = z.object({ id: z.string() });
+
+export const taskSchema = z.object({
+  id: z.string().meta({ example: 'task_01JX6Q4ZK8M2B9T1V3W5Y7A9C0' }),
+  external_id: z.string(),
+  agent: z.object({
+    id: z.string(),
+    external_id: z.string().nullable(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+  }),
+  completed_at: z.string(),
+  custom_attributes: z.record(z.string(), z.json()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export type Task = z.infer<typeof taskSchema>;
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
