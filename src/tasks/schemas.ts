@@ -32,7 +32,7 @@ const emailSchema = z
   .string(required('a string'))
   .trim()
   .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+  .check(z.email('must be a valid email address'));
 
 export const agentSchema = z
   .strictObject(
