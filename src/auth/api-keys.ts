@@ -1,3 +1,5 @@
+// Shared with `npm run api-key` (which Node runs from source), so this file imports nothing.
+
 /** Prefix of every key: recognisable in a leaked-secret scan, and not a part of its secrecy. */
 export const API_KEY_PREFIX = 'tik_';
 
@@ -8,6 +10,11 @@ export function generateApiKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const base64 = btoa(String.fromCharCode(...bytes));
   return API_KEY_PREFIX + base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The first characters of a key: enough for a person to tell their keys apart, no more. */
+export function keyHint(key: string): string {
+  return key.slice(0, 8);
 }
 
 export function looksLikeApiKey(candidate: string): boolean {

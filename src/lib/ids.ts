@@ -1,3 +1,5 @@
+// Shared with `npm run api-key` (which Node runs from source), so this file imports nothing.
+
 /** Crockford's base32, the alphabet of ULIDs: sortable as text, no ambiguous letters. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 
-import { generateApiKey, hashApiKey } from '../../src/auth/api-keys';
+import { generateApiKey, hashApiKey, keyHint } from '../../src/auth/api-keys';
 import { provisioningStatements } from '../../src/auth/provisioning';
 import { newId } from '../../src/lib/ids';
 
@@ -24,7 +24,7 @@ export async function createOrganization(): Promise<TestOrganization> {
     organizationName: name,
     keyId: newId('key'),
     keyHash: await hashApiKey(apiKey),
-    keyHint: apiKey.slice(0, 8),
+    keyHint: keyHint(apiKey),
     createdAt: new Date().toISOString(),
   });
   await env.DB.batch(statements.map((sql) => env.DB.prepare(sql)));
