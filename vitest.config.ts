@@ -8,7 +8,10 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+        miniflare: {
+          // Small chunks, so that even short test files cross chunk boundaries.
+          bindings: { TEST_MIGRATIONS: migrations, UPLOAD_CHUNK_ROWS: '50' },
+        },
       }),
     ],
     test: {

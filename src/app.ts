@@ -8,6 +8,7 @@ import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { openApiRoutes } from './openapi/routes';
 import { taskRoutes } from './tasks/routes';
+import { uploadRoutes } from './uploads/routes';
 
 /** The HTTP API: request id and log around everything, auth in front of every resource. */
 export function createApp() {
@@ -16,6 +17,7 @@ export function createApp() {
     .route('/health', healthRoutes)
     .route('/openapi.json', openApiRoutes)
     .use('/tasks/*', requireApiKey)
+    .route('/tasks/upload', uploadRoutes)
     .route('/tasks', taskRoutes)
     .onError(handleError)
     .notFound(handleNotFound);

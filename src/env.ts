@@ -7,6 +7,10 @@ interface Bindings {
   UPLOAD_QUEUE: Queue;
   MAX_UPLOAD_BYTES: string;
   API_KEY_CACHE_SECONDS: string;
+  UPLOAD_CHUNK_ROWS: string;
+  UPLOAD_STEP_SECONDS: string;
+  UPLOAD_LEASE_SECONDS: string;
+  UPLOAD_RETENTION_DAYS: string;
 }
 
 declare global {
@@ -23,6 +27,10 @@ declare global {
 const settingsSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive(),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0),
+  UPLOAD_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000),
+  UPLOAD_STEP_SECONDS: z.coerce.number().positive(),
+  UPLOAD_LEASE_SECONDS: z.coerce.number().positive(),
+  UPLOAD_RETENTION_DAYS: z.coerce.number().positive(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

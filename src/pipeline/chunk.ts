@@ -1,0 +1,50 @@
+import type { TaskInput } from '../tasks/schemas';
+import type { CsvRecord } from '../uploads/csv/parser';
+import type { ColumnMap } from '../uploads/columns';
+import { readRow } from '../uploads/rows';
+import type { UploadRowError } from '../uploads/upload';
+
+/** Where the next unread record starts, in bytes, physical lines and spreadsheet rows. */
+export interface Position {
+  offset: number;
+  line: number;
+  row: number;
+}
+
+/** Rows read since the last commit: the valid ones as tasks, the others as row errors. */
+export class Chunk {
+  readonly tasks: TaskInput[] = [];
+  readonly errors: UploadRowError[] = [];
+  private rows = 0;
+
+  constructor(
+    private readonly columns: ColumnMap,
+    private readonly width: number,
+    public position: Position,
+  ) {}
+
+  get size(): number {
+    return this.rows;
+  }
+
+  add(record: CsvRecord): void {
+    // Blank lines are skipped by the parser, but a spreadsheet shows them as rows.
+    const row = this.position.row + (record.line - this.position.line);
+    this.position = { offset: record.nextOffset, line: record.nextLine, row: row + 1 };
+    this.rows++;
+
+    const result = record.problem
+      ? {
+          ok: false as const,
+          error: { code: 'malformed_row', field: null, message: record.problem },
+        }
+      : readRow(record.cells, this.columns, this.width);
+    if (result.ok) {
+      this.tasks.push(result.task);
+      return;
+    }
+
+    const externalId = record.cells[this.columns.externalId]?.trim() || null;
+    this.errors.push({ row, line: record.line, externalId, ...result.error, cells: record.cells });
+  }
+}

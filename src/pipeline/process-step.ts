@@ -1,0 +1,198 @@
+import { readSettings, type Settings } from '../env';
+import { ingestTasks } from '../ingest/ingest';
+import { mapColumns } from '../uploads/columns';
+import { CsvError } from '../uploads/csv/errors';
+import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
+import {
+  claimUpload,
+  failUpload,
+  findUploadById,
+  recordChunk,
+  releaseUpload,
+} from '../uploads/repository';
+import type { Upload } from '../uploads/upload';
+import { Chunk } from './chunk';
+import { wakeUpload, type UploadMessage } from './messages';
+
+export type StepOutcome =
+  | { kind: 'skipped'; reason: 'missing' | 'finished' | 'stale' | 'held' | 'lease_lost' }
+  | { kind: 'continued' | 'completed'; rows: number }
+  | { kind: 'retrying'; error: string; delaySeconds: number }
+  | { kind: 'failed'; reason: string };
+
+/** Steps in a row that may fail (a D1 outage, say) before the upload is given up as failed. */
+export const MAX_FAILED_ATTEMPTS = 5;
+
+interface Lease {
+  uploadId: string;
+  step: number;
+  leaseId: string;
+  leaseUntil: string;
+}
+
+/**
+ * One step of an upload: claim it, read the file from the stored offset, commit chunks of
+ * rows (each with its progress, in one transaction) until the file ends or the step's time
+ * is up, then finish or hand over to a continuation message.
+ */
+export async function processUploadStep(env: Env, message: UploadMessage): Promise<StepOutcome> {
+  const settings = readSettings(env);
+  const upload = await findUploadById(env.DB, message.upload_id);
+  if (!upload) return { kind: 'skipped', reason: 'missing' };
+  if (upload.status === 'completed' || upload.status === 'failed') {
+    return { kind: 'skipped', reason: 'finished' };
+  }
+  // A duplicate, or a message overtaken by another consumer's progress.
+  if (upload.step !== message.step) return { kind: 'skipped', reason: 'stale' };
+
+  const lease = newLease(upload, settings);
+  const claimed = await claimUpload(env.DB, { ...lease, now: new Date().toISOString() });
+  if (!claimed) return { kind: 'skipped', reason: 'held' };
+
+  try {
+    return await readAndCommit(env, claimed, lease, settings);
+  } catch (error) {
+    if (isLeaseLost(error)) return { kind: 'skipped', reason: 'lease_lost' };
+    return retryLater(env, claimed, lease, describe(error));
+  }
+}
+
+/**
+ * After an unexpected failure: hand the upload back and wake it again after a backoff, from
+ * wherever its committed progress stands; give up after too many failures in a row.
+ */
+async function retryLater(env: Env, upload: Upload, lease: Lease, error: string) {
+  const attempts = upload.attempts + 1;
+  if (attempts >= MAX_FAILED_ATTEMPTS) {
+    return fail(env, upload, `Processing failed ${attempts} times in a row; last error: ${error}`);
+  }
+
+  const delaySeconds = Math.min(300, 5 * 2 ** attempts);
+  await releaseUpload(env.DB, lease, error, new Date().toISOString());
+  await wakeUpload(env.UPLOAD_QUEUE, { upload_id: upload.id, step: lease.step }, delaySeconds);
+  return { kind: 'retrying' as const, error, delaySeconds };
+}
+
+async function readAndCommit(
+  env: Env,
+  upload: Upload,
+  lease: Lease,
+  settings: Settings,
+): Promise<StepOutcome> {
+  const columns = mapColumns(upload.header);
+  if (!columns.ok) return fail(env, upload, 'The header row cannot be used.');
+
+  const records = await openRecords(env, upload);
+  if (!records) return fail(env, upload, 'The uploaded file is no longer in storage.');
+
+  const deadline = Date.now() + settings.UPLOAD_STEP_SECONDS * 1000;
+  const start = { offset: upload.nextOffset, line: upload.nextLine, row: upload.nextRow };
+  let chunk = new Chunk(columns.columns, upload.header.length, start);
+  let processed = upload.processedRows;
+  let rows = 0;
+
+  try {
+    for (;;) {
+      const next = await nextRecord(records);
+      if (next.kind === 'record') chunk.add(next.record);
+      if (next.kind === 'record' && chunk.size < settings.UPLOAD_CHUNK_ROWS) continue;
+
+      const finished = next.kind !== 'record';
+      processed += chunk.size;
+      rows += chunk.size;
+      lease.leaseUntil = leaseExpiry(settings);
+      await commit(env.DB, upload, lease, chunk, next.kind === 'end' ? processed : null);
+      lease.step++;
+
+      if (next.kind === 'invalid') return fail(env, upload, next.reason);
+      if (finished) return { kind: 'completed', rows };
+      if (Date.now() > deadline) return continueLater(env, lease, rows);
+      chunk = new Chunk(columns.columns, upload.header.length, chunk.position);
+    }
+  } finally {
+    await records.return(undefined);
+  }
+}
+
+type NextRecord =
+  { kind: 'record'; record: CsvRecord } | { kind: 'end' } | { kind: 'invalid'; reason: string };
+
+/** The next record, the end of the file, or why the file cannot be read further. */
+async function nextRecord(records: AsyncGenerator<CsvRecord, void>): Promise<NextRecord> {
+  try {
+    const next = await records.next();
+    return next.done ? { kind: 'end' } : { kind: 'record', record: next.value };
+  } catch (error) {
+    if (error instanceof CsvError) return { kind: 'invalid', reason: error.message };
+    throw error;
+  }
+}
+
+/** The file's records from the stored offset on (a ranged read), or null if it is gone. */
+async function openRecords(env: Env, upload: Upload) {
+  if (upload.nextOffset >= upload.sizeBytes) return emptyRecords();
+
+  const object = await env.UPLOADS.get(upload.objectKey, {
+    range: { offset: upload.nextOffset },
+  });
+  if (!object) return null;
+  return parseCsv(object.body, { offset: upload.nextOffset, line: upload.nextLine });
+}
+
+async function* emptyRecords(): AsyncGenerator<CsvRecord, void> {}
+
+/** The chunk's tasks, row errors and progress in one transaction (see ingestTasks). */
+async function commit(
+  db: D1Database,
+  upload: Upload,
+  lease: Lease,
+  chunk: Chunk,
+  totalRows: number | null,
+): Promise<void> {
+  await ingestTasks(db, upload.organizationId, chunk.tasks, (applied) => {
+    const count = (outcome: string) => applied.filter((task) => task.outcome === outcome).length;
+    const progress = {
+      created: count('created'),
+      updated: count('updated'),
+      unchanged: count('unchanged'),
+      failed: chunk.errors.length,
+      nextOffset: chunk.position.offset,
+      nextLine: chunk.position.line,
+      nextRow: chunk.position.row,
+      totalRows,
+    };
+    return recordChunk(db, lease, progress, chunk.errors, new Date().toISOString());
+  });
+}
+
+async function continueLater(env: Env, lease: Lease, rows: number): Promise<StepOutcome> {
+  await releaseUpload(env.DB, lease, null, new Date().toISOString());
+  await wakeUpload(env.UPLOAD_QUEUE, { upload_id: lease.uploadId, step: lease.step });
+  return { kind: 'continued', rows };
+}
+
+async function fail(env: Env, upload: Upload, reason: string): Promise<StepOutcome> {
+  await failUpload(env.DB, upload.id, reason, new Date().toISOString());
+  return { kind: 'failed', reason };
+}
+
+function newLease(upload: Upload, settings: Settings): Lease {
+  return {
+    uploadId: upload.id,
+    step: upload.step,
+    leaseId: crypto.randomUUID(),
+    leaseUntil: leaseExpiry(settings),
+  };
+}
+
+function leaseExpiry(settings: Settings): string {
+  return new Date(Date.now() + settings.UPLOAD_LEASE_SECONDS * 1000).toISOString();
+}
+
+function isLeaseLost(error: unknown): boolean {
+  return error instanceof Error && /CHECK constraint failed: lease_lost/.test(error.message);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,88 @@
+/** Where each field of a task sits in the CSV's cells, read from its header row. */
+export interface ColumnMap {
+  externalId: number;
+  completedAt: number;
+  agentExternalId: number | null;
+  agentEmail: number | null;
+  agentName: number | null;
+  custom: { key: string; index: number }[];
+}
+
+export interface ColumnError {
+  column: string;
+  message: string;
+}
+
+const KNOWN = ['external_id', 'agent_external_id', 'agent_email', 'agent_name', 'completed_at'];
+const CUSTOM_PREFIX = 'custom_';
+
+/**
+ * Reads the header row: names are trimmed and matched case-insensitively, column order is
+ * free. Every reason the header cannot work is reported, each naming its column.
+ */
+export function mapColumns(
+  header: string[],
+): { ok: true; columns: ColumnMap } | { ok: false; errors: ColumnError[] } {
+  const names = header.map((cell) => cell.trim());
+  const errors = [...duplicates(names), ...unknownOrEmpty(names), ...missing(names)];
+  if (errors.length > 0) return { ok: false, errors };
+
+  const index = (name: string) => names.findIndex((cell) => cell.toLowerCase() === name);
+  const optional = (name: string) => (index(name) === -1 ? null : index(name));
+  return {
+    ok: true,
+    columns: {
+      externalId: index('external_id'),
+      completedAt: index('completed_at'),
+      agentExternalId: optional('agent_external_id'),
+      agentEmail: optional('agent_email'),
+      agentName: optional('agent_name'),
+      custom: names.flatMap((name, position) =>
+        isCustom(name) ? [{ key: name.slice(CUSTOM_PREFIX.length), index: position }] : [],
+      ),
+    },
+  };
+}
+
+function duplicates(names: string[]): ColumnError[] {
+  const seen = new Map<string, number>();
+  for (const name of names) seen.set(name.toLowerCase(), (seen.get(name.toLowerCase()) ?? 0) + 1);
+
+  return [...seen]
+    .filter(([name, count]) => count > 1 && name !== '')
+    .map(([name, count]) => ({ column: name, message: `appears ${count} times` }));
+}
+
+function unknownOrEmpty(names: string[]): ColumnError[] {
+  return names.flatMap((name, position): ColumnError[] => {
+    if (name === '') {
+      return [{ column: '', message: `column ${position + 1} has no name` }];
+    }
+    if (isCustom(name) && name.length === CUSTOM_PREFIX.length) {
+      return [{ column: name, message: 'needs an attribute name after custom_' }];
+    }
+    if (!isCustom(name) && !KNOWN.includes(name.toLowerCase())) {
+      return [{ column: name, message: 'is not a known column; prefix extra data with custom_' }];
+    }
+    return [];
+  });
+}
+
+function missing(names: string[]): ColumnError[] {
+  const has = (name: string) => names.some((cell) => cell.toLowerCase() === name);
+  const errors: ColumnError[] = [];
+  for (const required of ['external_id', 'completed_at']) {
+    if (!has(required)) errors.push({ column: required, message: 'is required and missing' });
+  }
+  if (!has('agent_external_id') && !has('agent_email')) {
+    errors.push({
+      column: 'agent_external_id',
+      message: 'is missing, and so is agent_email: one of the two is required',
+    });
+  }
+  return errors;
+}
+
+function isCustom(name: string): boolean {
+  return name.toLowerCase().startsWith(CUSTOM_PREFIX);
+}

@@ -1,0 +1,125 @@
+import { readSettings } from '../env';
+import { ApiError } from '../http/errors';
+import { newId } from '../lib/ids';
+import { wakeUpload } from '../pipeline/messages';
+import type { CsvRecord } from './csv/parser';
+import { readHeader } from './header';
+import { findFilePart, multipartBoundary, MultipartError } from './multipart/reader';
+import { insertUpload } from './repository';
+import { storeStream, TooLargeError } from './storage';
+import type { Upload } from './upload';
+
+/** What multipart framing may add around the file, for the early Content-Length check. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
+
+/**
+ * Accepts an upload: streams the file into R2 while its header is checked, records the
+ * upload as pending and wakes a consumer. A refused file leaves nothing behind.
+ */
+export async function receiveUpload(env: Env, request: Request, organizationId: string) {
+  const { MAX_UPLOAD_BYTES: maxBytes } = readSettings(env);
+  const file = await openFile(request, maxBytes);
+  const id = newId('upload');
+  const objectKey = `uploads/${organizationId}/${id}.csv`;
+
+  let header: CsvRecord | undefined;
+  const sizeBytes = await storeStream(env.UPLOADS, objectKey, file.body, {
+    maxBytes,
+    inspectStart: async (start, isWholeFile) => {
+      header = await readHeader(start, isWholeFile);
+    },
+  }).catch((error: unknown) => {
+    throw translate(error, maxBytes);
+  });
+
+  const now = new Date().toISOString();
+  const upload: Upload = {
+    ...emptyProgress(),
+    id,
+    organizationId,
+    status: 'pending',
+    filename: file.filename,
+    sizeBytes,
+    objectKey,
+    header: header!.cells,
+    nextOffset: header!.nextOffset,
+    nextLine: header!.nextLine,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertUpload(env.DB, upload).catch(async (error: unknown) => {
+    await env.UPLOADS.delete(objectKey);
+    throw error;
+  });
+
+  // If this send fails the upload is still safe: the sweeper wakes pending uploads.
+  await wakeUpload(env.UPLOAD_QUEUE, { upload_id: id, step: 0 }).catch((error: unknown) => {
+    console.log(
+      JSON.stringify({ message: 'upload wake-up failed', upload_id: id, error: String(error) }),
+    );
+  });
+  return upload;
+}
+
+/** The file's bytes and name, from a multipart part named `file` or a raw CSV body. */
+async function openFile(request: Request, maxBytes: number) {
+  const contentType = request.headers.get('Content-Type') ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  const isMultipart = mediaType === 'multipart/form-data';
+  if (!isMultipart && !CSV_MEDIA_TYPES.includes(mediaType)) {
+    throw new ApiError(
+      'unsupported_media_type',
+      'Send the CSV as multipart/form-data (a part named `file`) or as a text/csv body.',
+    );
+  }
+
+  const declared = Number(request.headers.get('Content-Length') ?? 0);
+  if (declared > maxBytes + (isMultipart ? MULTIPART_OVERHEAD_BYTES : 0)) {
+    throw translate(new TooLargeError(maxBytes), maxBytes);
+  }
+
+  const body = request.body ?? new Blob([]).stream();
+  if (!isMultipart) return { body, filename: null };
+
+  const boundary = multipartBoundary(contentType);
+  if (!boundary) throw new ApiError('malformed_multipart', 'The Content-Type has no boundary.');
+  const part = await findFilePart(body, boundary, 'file').catch((error: unknown) => {
+    throw translate(error, maxBytes);
+  });
+  if (!part) throw new ApiError('missing_file', 'The form has no part named `file`.');
+  return { body: part.body, filename: part.filename };
+}
+
+function translate(error: unknown, maxBytes: number): unknown {
+  if (error instanceof TooLargeError) {
+    const mib = Math.floor(maxBytes / (1024 * 1024));
+    return new ApiError(
+      'payload_too_large',
+      `The file must be at most ${maxBytes} bytes (${mib} MiB).`,
+    );
+  }
+  if (error instanceof MultipartError) return new ApiError('malformed_multipart', error.message);
+  return error;
+}
+
+function emptyProgress() {
+  return {
+    totalRows: null,
+    processedRows: 0,
+    createdRows: 0,
+    updatedRows: 0,
+    unchangedRows: 0,
+    failedRows: 0,
+    nextRow: 2,
+    step: 0,
+    leaseId: null,
+    leaseUntil: null,
+    attempts: 0,
+    lastError: null,
+    error: null,
+    startedAt: null,
+    completedAt: null,
+  };
+}

@@ -1,0 +1,63 @@
+import { taskInputSchema, type TaskInput } from '../tasks/schemas';
+import type { ColumnMap } from './columns';
+
+export interface RowError {
+  code: string;
+  field: string | null;
+  message: string;
+}
+
+export type RowResult = { ok: true; task: TaskInput } | { ok: false; error: RowError };
+
+/**
+ * One data row as the task a POST would send, validated by the same schema: an empty cell
+ * is an absent field, a custom cell's text is its value (no type guessing).
+ */
+export function readRow(cells: string[], columns: ColumnMap, width: number): RowResult {
+  if (cells.slice(width).some((cell) => cell !== '')) {
+    return failure('too_many_cells', null, `has ${cells.length} cells; the header has ${width}`);
+  }
+
+  const cell = (index: number | null) => {
+    const value = index === null ? undefined : cells[index];
+    return value === '' ? undefined : value;
+  };
+  const customAttributes = Object.fromEntries(
+    columns.custom.flatMap(({ key, index }) =>
+      cell(index) === undefined ? [] : [[key, cell(index)]],
+    ),
+  );
+
+  const parsed = taskInputSchema.safeParse({
+    external_id: cell(columns.externalId),
+    agent: {
+      external_id: cell(columns.agentExternalId),
+      email: cell(columns.agentEmail),
+      name: cell(columns.agentName),
+    },
+    completed_at: cell(columns.completedAt),
+    custom_attributes: customAttributes,
+  });
+  if (parsed.success) return { ok: true, task: parsed.data };
+
+  const problems = parsed.error.issues.map((issue) => ({
+    field: columnOf(issue.path),
+    message: issue.message,
+  }));
+  const first = problems[0]!;
+  const code = `${first.message === 'is required' ? 'missing' : 'invalid'}_${first.field}`;
+  const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
+  return failure(code, first.field, message);
+}
+
+/** The CSV column a task field comes from: `agent.email` is `agent_email`, and so on. */
+function columnOf(path: PropertyKey[]): string {
+  const [field, key] = path.map(String);
+  if (field === 'agent') return key ? `agent_${key}` : 'agent';
+  if (field === 'custom_attributes' && key !== undefined) return `custom_${key}`;
+  return field ?? 'row';
+}
+
+function failure(code: string, field: string | null, message: string): RowResult {
+  return { ok: false, error: { code, field, message } };
+}
