@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { problemSchema } from '../http/problem-schema';
 import { createTaskBodySchema, taskSchema } from '../tasks/schemas';
+import { errorListQuerySchema, rowErrorPageSchema, uploadSchema } from '../uploads/schemas';
 
 type Schema = z.ZodType;
 
@@ -24,6 +25,17 @@ const json = (description: string, schema: Schema, headers?: Record<string, unkn
 });
 
 const location = { Location: { schema: { type: 'string' }, description: 'The new resource.' } };
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** Query parameters, one per property of the zod schema that validates them. */
+const queryParameters = (schema: z.ZodObject) =>
+  Object.entries(schema.shape).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: requestSchema(property as Schema),
+  }));
 
 /**
  * The OpenAPI 3.1 description, built from the zod schemas that validate the requests, so
@@ -74,11 +86,64 @@ export function buildOpenApiDocument() {
       '/tasks/{id}': {
         get: {
           summary: 'One task of your organization',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [idParameter],
           responses: {
             '200': json('The task', taskSchema),
             '401': problem('Missing or unknown API key'),
             '404': problem('No such task in your organization'),
+          },
+        },
+      },
+      '/tasks/upload': {
+        post: {
+          summary: 'Upload a CSV of tasks, processed in the background',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: { file: { type: 'string', contentMediaType: 'text/csv' } },
+                },
+              },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          responses: {
+            '202': json('Accepted, pending', uploadSchema, location),
+            '400': problem('Malformed multipart body'),
+            '401': problem('Missing or unknown API key'),
+            '413': problem('File too large'),
+            '415': problem('Neither multipart/form-data nor text/csv'),
+            '422': problem('No file part, or a header row that cannot work'),
+          },
+        },
+      },
+      '/tasks/upload/{id}': {
+        get: {
+          summary: 'Status, progress, counters and first row errors of an upload',
+          parameters: [idParameter],
+          responses: {
+            '200': json('The upload', uploadSchema),
+            '404': problem('No such upload in your organization'),
+          },
+        },
+      },
+      '/tasks/upload/{id}/errors': {
+        get: {
+          summary: 'Every refused row, in order; as CSV with Accept: text/csv or format=csv',
+          parameters: [idParameter, ...queryParameters(errorListQuerySchema)],
+          responses: {
+            '200': {
+              description: 'A page of row errors, or the whole report as CSV',
+              content: {
+                'application/json': { schema: responseSchema(rowErrorPageSchema) },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            '404': problem('No such upload in your organization'),
+            '422': problem('An invalid limit, cursor or format'),
           },
         },
       },

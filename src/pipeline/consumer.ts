@@ -1,6 +1,6 @@
 import { failUpload, findUploadById } from '../uploads/repository';
 import { uploadMessageSchema } from './messages';
-import { processUploadStep } from './process-step';
+import { discardFile, processUploadStep } from './process-step';
 
 /**
  * The upload queue's consumer. A message that cannot even be handled (D1 unreachable, say)
@@ -49,6 +49,7 @@ export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise
       const lastError = upload?.lastError ? `; last error: ${upload.lastError}` : '';
       const reason = `Processing was retried until the queue gave up${lastError}.`;
       await failUpload(env.DB, parsed.data.upload_id, reason, new Date().toISOString());
+      if (upload) await discardFile(env, upload);
       log({ message: 'upload failed by dead-letter queue', upload_id: parsed.data.upload_id });
     }
     message.ack();

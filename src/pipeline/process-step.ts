@@ -105,7 +105,10 @@ async function readAndCommit(
       lease.step++;
 
       if (next.kind === 'invalid') return fail(env, upload, next.reason);
-      if (finished) return { kind: 'completed', rows };
+      if (finished) {
+        await discardFile(env, upload);
+        return { kind: 'completed', rows };
+      }
       if (Date.now() > deadline) return continueLater(env, lease, rows);
       chunk = new Chunk(columns.columns, upload.header.length, chunk.position);
     }
@@ -173,7 +176,16 @@ async function continueLater(env: Env, lease: Lease, rows: number): Promise<Step
 
 async function fail(env: Env, upload: Upload, reason: string): Promise<StepOutcome> {
   await failUpload(env.DB, upload.id, reason, new Date().toISOString());
+  await discardFile(env, upload);
   return { kind: 'failed', reason };
+}
+
+/**
+ * A finished upload's file is not needed any more: its rows are stored and its refused rows
+ * keep their cells for the error report. An R2 lifecycle rule removes any file this misses.
+ */
+export async function discardFile(env: Env, upload: Upload): Promise<void> {
+  await env.UPLOADS.delete(upload.objectKey);
 }
 
 function newLease(upload: Upload, settings: Settings): Lease {

@@ -18,7 +18,14 @@ describe('GET /openapi.json', () => {
     const document = await response.json<OpenApiDocument>();
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(['/tasks', '/tasks/{id}', '/health']),
+      expect.arrayContaining([
+        '/tasks',
+        '/tasks/{id}',
+        '/tasks/upload',
+        '/tasks/upload/{id}',
+        '/tasks/upload/{id}/errors',
+        '/health',
+      ]),
     );
   });
 
@@ -33,5 +40,24 @@ describe('GET /openapi.json', () => {
     expect(task.additionalProperties).toBe(false);
     expect(task.properties.external_id.maxLength).toBe(255);
     expect(JSON.stringify(task.properties.agent)).toContain('"format":"email"');
+  });
+});
+
+describe('GET /openapi.json for uploads', () => {
+  it('derives the error list parameters from their validation schema', async () => {
+    const response = await request('/openapi.json');
+
+    const document = await response.json<{
+      paths: Record<string, { get: { parameters: { name: string; schema: any }[] } }>;
+    }>();
+    const parameters = document.paths['/tasks/upload/{id}/errors']!.get.parameters;
+    const limit = parameters.find((parameter) => parameter.name === 'limit');
+    expect(parameters.map((parameter) => parameter.name)).toEqual([
+      'id',
+      'limit',
+      'cursor',
+      'format',
+    ]);
+    expect(limit?.schema).toMatchObject({ minimum: 1, maximum: 1000, default: 100 });
   });
 });

@@ -1,0 +1,188 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+
+import { MAX_FAILED_ATTEMPTS, processUploadStep } from '../../src/pipeline/process-step';
+import { sweepUploads } from '../../src/pipeline/sweeper';
+import { tasksOf } from '../support/database';
+import { createOrganization } from '../support/organizations';
+import {
+  acceptUpload,
+  envWith,
+  failingBatches,
+  recordingQueue,
+  runToEnd,
+  validCsv,
+} from '../support/pipeline';
+import { getUpload } from '../support/uploads';
+
+/** Every chunk (50 rows in tests) is its own step, handed over by a continuation message. */
+const ONE_CHUNK_PER_STEP = { UPLOAD_STEP_SECONDS: '0' };
+
+async function expectExactlyProcessed(
+  organization: Awaited<ReturnType<typeof createOrganization>>,
+  id: string,
+  rows: number,
+) {
+  const upload = await getUpload(organization, id);
+  expect(upload).toMatchObject({
+    status: 'completed',
+    total_rows: rows,
+    processed_rows: rows,
+    created_rows: rows,
+    failed_rows: 0,
+  });
+  const tasks = await tasksOf(organization.id);
+  expect(tasks).toHaveLength(rows);
+  expect(new Set(tasks.map((task) => task.external_id)).size).toBe(rows);
+}
+
+describe('an upload longer than one step', () => {
+  it('continues in new invocations, each from the stored offset, until completed', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(230));
+    const { sent, queue } = recordingQueue();
+
+    const outcomes = await runToEnd(
+      envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: queue }),
+      sent,
+      message,
+    );
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual([
+      'continued',
+      'continued',
+      'continued',
+      'continued',
+      'completed',
+    ]);
+    expect(sent.map((continuation) => continuation.step)).toEqual([1, 2, 3, 4]);
+    await expectExactlyProcessed(organization, upload.id, 230);
+  });
+});
+
+describe('at-least-once delivery', () => {
+  it('skips a message delivered twice, counting nothing again', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const { sent, queue } = recordingQueue();
+    const stepEnv = envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: queue });
+    await processUploadStep(stepEnv, message);
+    const afterFirst = await getUpload(organization, upload.id);
+
+    const duplicate = await processUploadStep(stepEnv, message);
+
+    expect(duplicate).toEqual({ kind: 'skipped', reason: 'stale' });
+    expect(await getUpload(organization, upload.id)).toEqual(afterFirst);
+    await runToEnd(stepEnv, sent, sent[0]!);
+    await expectExactlyProcessed(organization, upload.id, 120);
+  });
+
+  it('skips a message for an upload that another consumer is working on', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(10));
+    const leaseUntil = new Date(Date.now() + 60_000).toISOString();
+    await env.DB.prepare(`UPDATE uploads SET lease_id = 'other', lease_until = ?1 WHERE id = ?2`)
+      .bind(leaseUntil, upload.id)
+      .run();
+
+    const outcome = await processUploadStep(env, message);
+
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'held' });
+    expect((await getUpload(organization, upload.id)).processed_rows).toBe(0);
+  });
+
+  it('skips messages for finished uploads', async () => {
+    const organization = await createOrganization();
+    const { message } = await acceptUpload(organization, validCsv(10));
+    const { sent, queue } = recordingQueue();
+    await runToEnd(envWith({ UPLOAD_QUEUE: queue }), sent, message);
+
+    const late = await processUploadStep(env, message);
+
+    expect(late).toEqual({ kind: 'skipped', reason: 'finished' });
+  });
+});
+
+describe('a consumer that dies mid-way', () => {
+  it('loses nothing and counts nothing twice when it dies before committing a chunk', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(160));
+    const { sent, queue } = recordingQueue();
+
+    const crashed = await processUploadStep(
+      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches([4]) }),
+      message,
+    );
+    const midway = await getUpload(organization, upload.id);
+    await runToEnd(envWith({ UPLOAD_QUEUE: queue }), sent, sent[0]!);
+
+    expect(crashed).toMatchObject({ kind: 'retrying', error: 'simulated crash in batch 4' });
+    expect(midway).toMatchObject({ status: 'processing', processed_rows: 50, created_rows: 50 });
+    await expectExactlyProcessed(organization, upload.id, 160);
+  });
+
+  it('is woken by the sweeper when it died after a commit without sending its continuation', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const brokenQueue = {
+      async send() {
+        throw new Error('isolate killed');
+      },
+    } as unknown as Queue;
+    await expect(
+      processUploadStep(envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: brokenQueue }), message),
+    ).rejects.toThrow('isolate killed');
+    const redelivered = await processUploadStep(env, message);
+    const { sent, queue } = recordingQueue();
+
+    const sweep = await sweepUploads(envWith({ UPLOAD_QUEUE: queue }), Date.now() + 10 * 60_000);
+    await runToEnd(
+      envWith({ UPLOAD_QUEUE: queue }),
+      sent,
+      sent.find((woken) => woken.upload_id === upload.id)!,
+    );
+
+    expect(redelivered).toEqual({ kind: 'skipped', reason: 'stale' });
+    expect(sweep.woken).toBeGreaterThanOrEqual(1);
+    await expectExactlyProcessed(organization, upload.id, 120);
+  });
+
+  it('writes no row of a chunk whose consumer lost the upload to another', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const stealBeforeSecondWrite = async (call: number) => {
+      if (call !== 4) return;
+      await env.DB.prepare(`UPDATE uploads SET lease_id = 'thief' WHERE id = ?1`)
+        .bind(upload.id)
+        .run();
+    };
+
+    const outcome = await processUploadStep(
+      envWith({ DB: failingBatches([], stealBeforeSecondWrite) }),
+      message,
+    );
+
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'lease_lost' });
+    expect(await tasksOf(organization.id)).toHaveLength(50);
+    expect((await getUpload(organization, upload.id)).processed_rows).toBe(50);
+  });
+
+  it('fails the upload after repeated failures, keeping the rows stored before', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const { sent, queue } = recordingQueue();
+    const everyWriteAfterTheFirstChunk = Array.from({ length: 40 }, (_, index) => 4 + index);
+
+    const outcomes = await runToEnd(
+      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches(everyWriteAfterTheFirstChunk) }),
+      sent,
+      message,
+    );
+
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'failed' });
+    const failed = await getUpload(organization, upload.id);
+    expect(failed).toMatchObject({ status: 'failed', processed_rows: 50, total_rows: null });
+    expect(failed.error).toContain(`failed ${MAX_FAILED_ATTEMPTS} times`);
+    expect(await tasksOf(organization.id)).toHaveLength(50);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+
+import { requestAs } from '../support/http';
+import { createOrganization } from '../support/organizations';
+import { uploadAndWait } from '../support/uploads';
+
+const HEADER = 'external_id,agent_external_id,agent_email,completed_at,custom_note';
+
+/** [case, row as CSV, code, field] */
+const BAD_ROWS: [string, string, string, string | null][] = [
+  ['a blank external_id', ' ,E-1,,2026-05-12T14:32:00Z,', 'invalid_external_id', 'external_id'],
+  ['no agent identifier', 'T-1,,,2026-05-12T14:32:00Z,', 'invalid_agent', 'agent'],
+  ['an invalid email', 'T-1,,alex@,2026-05-12T14:32:00Z,', 'invalid_agent_email', 'agent_email'],
+  [
+    'a timestamp without offset',
+    'T-1,E-1,,2026-05-12T14:32:00,',
+    'invalid_completed_at',
+    'completed_at',
+  ],
+  ['an impossible date', 'T-1,E-1,,2026-02-30T14:32:00Z,', 'invalid_completed_at', 'completed_at'],
+  ['a missing timestamp', 'T-1,E-1,,,', 'missing_completed_at', 'completed_at'],
+  [
+    'an external_id over 255 characters',
+    `${'x'.repeat(256)},E-1,,2026-05-12T14:32:00Z,`,
+    'invalid_external_id',
+    'external_id',
+  ],
+  [
+    'a custom cell over 32 KiB',
+    `T-1,E-1,,2026-05-12T14:32:00Z,${'x'.repeat(33_000)}`,
+    'invalid_custom_attributes',
+    'custom_attributes',
+  ],
+  ['more cells than the header', 'T-1,E-1,,2026-05-12T14:32:00Z,,extra', 'too_many_cells', null],
+  ['text after a closing quote', 'T-1,"E-1"x,,2026-05-12T14:32:00Z,', 'malformed_row', null],
+];
+
+describe('row errors', () => {
+  it.each(BAD_ROWS)(
+    'refuses %s, stores the rows around it, and completes',
+    async (_case, row, code, field) => {
+      const organization = await createOrganization();
+      const csv = [
+        HEADER,
+        'T-before,E-1,,2026-05-12T14:32:00Z,',
+        row,
+        'T-after,E-1,,2026-05-12T14:32:00Z,',
+      ].join('\n');
+
+      const upload = await uploadAndWait(organization, csv);
+
+      expect(upload).toMatchObject({
+        status: 'completed',
+        processed_rows: 3,
+        created_rows: 2,
+        failed_rows: 1,
+      });
+      expect(upload.errors).toHaveLength(1);
+      expect(upload.errors[0]).toMatchObject({ row: 3, line: 3, code, field });
+      expect(upload.errors[0]!.message).not.toBe('');
+    },
+  );
+
+  it('numbers rows as a spreadsheet does and lines as the file does, past quoted line breaks', async () => {
+    const organization = await createOrganization();
+    const csv = [
+      HEADER,
+      'T-1,E-1,,2026-05-12T14:32:00Z,"a note',
+      'over three',
+      'lines"',
+      'T-2,E-1,,not a date,',
+      '',
+      'T-3,,,2026-05-12T14:32:00Z,"one ""quoted"" word"',
+    ].join('\r\n');
+
+    const upload = await uploadAndWait(organization, csv);
+
+    expect(upload.errors.map(({ row, line, external_id }) => ({ row, line, external_id }))).toEqual(
+      [
+        { row: 3, line: 5, external_id: 'T-2' },
+        { row: 5, line: 7, external_id: 'T-3' },
+      ],
+    );
+  });
+
+  it('lists every row error in order across pages with a cursor', async () => {
+    const organization = await createOrganization();
+    const rows = Array.from(
+      { length: 25 },
+      (_, index) => `T-${index},E-1,,${index % 2 ? 'bad' : '2026-05-12T14:32:00Z'},`,
+    );
+    const upload = await uploadAndWait(organization, [HEADER, ...rows].join('\n'));
+
+    const pages: { row: number }[][] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const query: string = cursor ? `?limit=5&cursor=${cursor}` : '?limit=5';
+      const response = await requestAs(organization, `/tasks/upload/${upload.id}/errors${query}`);
+      expect(response.status).toBe(200);
+      const page: { data: { row: number }[]; next_cursor: string | null } = await response.json();
+      pages.push(page.data);
+      cursor = page.next_cursor;
+    }
+
+    const listed = pages.flat().map((error) => error.row);
+    expect(listed).toEqual(Array.from({ length: 12 }, (_, index) => 3 + 2 * index));
+    expect(pages[0]).toHaveLength(5);
+    expect(upload.errors).toHaveLength(10);
+  });
+
+  it.each([
+    ['a limit of 0', '?limit=0'],
+    ['a limit over 1000', '?limit=1001'],
+    ['a limit that is not a number', '?limit=ten'],
+    ['a forged cursor', '?cursor=abc'],
+    ['an unknown format', '?format=xml'],
+  ])('refuses %s with 422', async (_case, query) => {
+    const organization = await createOrganization();
+    const upload = await uploadAndWait(organization, `${HEADER}\nT-1,E-1,,bad,`);
+
+    const response = await requestAs(organization, `/tasks/upload/${upload.id}/errors${query}`);
+
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('the error report as CSV', () => {
+  const csv = [
+    HEADER,
+    'T-1,E-1,,2026-05-12T14:32:00Z,fine',
+    'T-2,E-1,,never,"=HYPERLINK(""http://x"")"',
+    'T-3,,,2026-05-12T14:32:00Z,"+1 a, b"',
+    'T-4,E-1,,later,-12',
+  ].join('\n');
+
+  it.each([
+    ['Accept: text/csv', '', { Accept: 'text/csv' }],
+    ['?format=csv', '?format=csv', {}],
+  ])(
+    'is returned for %s with the original cells and an error column',
+    async (_case, query, headers) => {
+      const organization = await createOrganization();
+      const upload = await uploadAndWait(organization, csv);
+
+      const response = await requestAs(organization, `/tasks/upload/${upload.id}/errors${query}`, {
+        headers,
+      });
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+      const lines = (await response.text()).split('\r\n');
+      expect(lines[0]).toBe(`${HEADER},error`);
+      expect(lines[1]).toMatch(/^T-2,E-1,,never,"'=HYPERLINK\(""http:\/\/x""\)","?completed_at /);
+      expect(lines[2]).toMatch(/^T-3,,,2026-05-12T14:32:00Z,"'\+1 a, b","?agent /);
+      expect(lines[3]).toMatch(/^T-4,E-1,,later,-12,"?completed_at /);
+      expect(lines.slice(4)).toEqual(['']);
+    },
+  );
+});
