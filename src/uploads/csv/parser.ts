@@ -1,0 +1,62 @@
+import { coalesceChunks, DEFAULT_COALESCE_BYTES, readChunks, type ByteSource } from './chunks';
+import type { CsvRecord } from './record';
+import { CsvScanner } from './scanner';
+
+export type { CsvRecord } from './record';
+
+export interface ParseCsvOptions {
+  /** Absolute byte offset of the source's first byte in the file (a ranged read). Default 0. */
+  offset?: number;
+  /** Physical line at that offset. Default 1. */
+  line?: number;
+  /** A larger record throws a `CsvError`: usually a quote that is never closed. Default 1 MiB. */
+  maxRecordBytes?: number;
+  /** Chunks are joined to at least this many bytes before scanning. Default 64 KiB. */
+  coalesceBytes?: number;
+}
+
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+/**
+ * The records of a UTF-8 CSV file (RFC 4180), streamed: a byte-order mark at offset 0 and blank
+ * lines are skipped, malformed quoting is read leniently and noted in `problem`, invalid UTF-8
+ * and oversized records throw a `CsvError`. Stopping early cancels the source stream.
+ */
+export async function* parseCsv(
+  source: ByteSource,
+  options: ParseCsvOptions = {},
+): AsyncGenerator<CsvRecord, void> {
+  const start = { offset: options.offset ?? 0, line: options.line ?? 1 };
+  const scanner = new CsvScanner(start, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  const chunks = coalesceChunks(
+    readChunks(source),
+    options.coalesceBytes ?? DEFAULT_COALESCE_BYTES,
+  );
+
+  for await (const chunk of chunks) {
+    for (const record of inFileOrder((records) => scanner.push(chunk, records))) yield record;
+  }
+  for (const record of inFileOrder((records) => scanner.finish(records))) yield record;
+}
+
+/** The first record of a CSV stream (its header), or null when it has none; the rest is cancelled. */
+export async function readFirstRecord(
+  source: ByteSource,
+  options: ParseCsvOptions = {},
+): Promise<CsvRecord | null> {
+  for await (const record of parseCsv(source, options)) return record;
+  return null;
+}
+
+/**
+ * The records one scanner step completes. An unusable record throws only after the records
+ * before it in the same chunk came out, so that a consumer stores every good row ahead of it.
+ */
+function* inFileOrder(step: (records: CsvRecord[]) => void): Generator<CsvRecord, void> {
+  const records: CsvRecord[] = [];
+  try {
+    step(records);
+  } finally {
+    yield* records;
+  }
+}
