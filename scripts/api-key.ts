@@ -13,13 +13,14 @@ import { generateApiKey, hashApiKey, keyHint as hintOf } from '../src/auth/api-k
 import { provisioningStatements } from '../src/auth/provisioning.ts';
 import { newId } from '../src/lib/ids.ts';
 
-const USAGE = `Usage: npm run api-key -- create --org <name> [--remote]
+const USAGE = `Usage: npm run api-key -- create --org <name> [--remote | --persist-to <dir>]
 
 Creates the organization <name> unless it exists, adds a new API key to it, and prints
 the key alone on the last line of stdout. Only the key's hash is stored: it is shown once.
 
   --org <name>  the organization that owns the key
-  --remote      use the deployed D1 database instead of the local one of \`npm run dev\`
+  --remote            use the deployed D1 database instead of the local one of \`npm run dev\`
+  --persist-to <dir>  use the local state in <dir>, as \`wrangler dev --persist-to <dir>\` does
 `;
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +28,8 @@ const WRANGLER = join(PROJECT_ROOT, 'node_modules', '.bin', 'wrangler');
 
 interface CreateKeyCommand {
   organizationName: string;
-  remote: boolean;
+  /** The wrangler flags that choose the database: local (maybe elsewhere) or deployed. */
+  target: string[];
 }
 
 class UsageError extends Error {}
@@ -49,7 +51,13 @@ function parseCommand(args: string[]): CreateKeyCommand | null {
   if (organizationName === undefined) throw new UsageError('--org <name> is required.');
   if (organizationName === '') throw new UsageError('The organization name is empty.');
 
-  return { organizationName, remote: values.remote };
+  if (values.remote && values['persist-to'] !== undefined) {
+    throw new UsageError('--persist-to applies to the local database, not with --remote.');
+  }
+  const target = values.remote
+    ? ['--remote']
+    : ['--local', ...(values['persist-to'] ? ['--persist-to', values['persist-to']] : [])];
+  return { organizationName, target };
 }
 
 function parseOptions(args: string[]) {
@@ -60,6 +68,7 @@ function parseOptions(args: string[]) {
       options: {
         org: { type: 'string' },
         remote: { type: 'boolean', default: false },
+        'persist-to': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,9 +78,9 @@ function parseOptions(args: string[]) {
   }
 }
 
-async function createKey({ organizationName, remote }: CreateKeyCommand): Promise<void> {
-  const target = remote ? '--remote' : '--local';
-  runWrangler(['d1', 'migrations', 'apply', 'DB', target], 'shown');
+async function createKey({ organizationName, target }: CreateKeyCommand): Promise<void> {
+  const remote = target.includes('--remote');
+  runWrangler(['d1', 'migrations', 'apply', 'DB', ...target], 'shown');
 
   const apiKey = generateApiKey();
   const keyHint = hintOf(apiKey);
@@ -86,7 +95,7 @@ async function createKey({ organizationName, remote }: CreateKeyCommand): Promis
   withSqlFile(statements, (file) => {
     // --json: its result is a dump of empty result sets, noise unless something failed.
     runWrangler(
-      ['d1', 'execute', 'DB', target, '--yes', '--json', '--file', file],
+      ['d1', 'execute', 'DB', ...target, '--yes', '--json', '--file', file],
       'shown-on-failure',
     );
   });

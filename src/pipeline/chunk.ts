@@ -36,7 +36,11 @@ export class Chunk {
     const result = record.problem
       ? {
           ok: false as const,
-          error: { code: 'malformed_row', field: null, message: record.problem },
+          error: {
+            code: 'malformed_row',
+            field: null,
+            message: `The quoting is malformed: ${record.problem}.`,
+          },
         }
       : readRow(record.cells, this.columns, this.width);
     if (result.ok) {

@@ -37,6 +37,6 @@ export function presentRowError(error: UploadRowError) {
 /** The share of the file's bytes read and committed, from 0 to 1. */
 function progressOf(upload: Upload): number {
   if (upload.status === 'completed') return 1;
-  if (upload.sizeBytes === 0) return 0;
+  if (upload.status === 'pending' || upload.sizeBytes === 0) return 0;
   return Math.floor((upload.nextOffset / upload.sizeBytes) * 1000) / 1000;
 }

@@ -40,12 +40,15 @@ export function readRow(cells: string[], columns: ColumnMap, width: number): Row
   });
   if (parsed.success) return { ok: true, task: parsed.data };
 
-  const problems = parsed.error.issues.map((issue) => ({
-    field: columnOf(issue.path),
-    message: issue.message,
-  }));
+  const problems = parsed.error.issues.map((issue) => {
+    const field = columnOf(issue.path);
+    // The rule about the agent object reads, in a CSV, as a rule about two columns.
+    if (field === 'agent') return { field, message: 'needs agent_external_id or agent_email' };
+    return { field, message: issue.message };
+  });
   const first = problems[0]!;
-  const code = `${first.message === 'is required' ? 'missing' : 'invalid'}_${first.field}`;
+  const absent = first.message === 'is required' || first.field === 'agent';
+  const code = `${absent ? 'missing' : 'invalid'}_${first.field}`;
   const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
   return failure(code, first.field, message);
 }

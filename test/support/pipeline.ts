@@ -28,6 +28,7 @@ export function envWith(overrides: Partial<Env>): Env {
 export function failingBatches(
   calls: number[],
   before?: (call: number) => Promise<void>,
+  message = 'simulated crash',
 ): D1Database {
   let call = 0;
   return new Proxy(env.DB, {
@@ -36,7 +37,7 @@ export function failingBatches(
         return async (statements: D1PreparedStatement[]) => {
           call++;
           await before?.(call);
-          if (calls.includes(call)) throw new Error(`simulated crash in batch ${call}`);
+          if (calls.includes(call)) throw new Error(`${message} in batch ${call}`);
           return target.batch(statements);
         };
       }

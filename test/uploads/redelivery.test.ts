@@ -186,3 +186,44 @@ describe('a consumer that dies mid-way', () => {
     expect(await tasksOf(organization.id)).toHaveLength(50);
   });
 });
+
+describe('concurrency between consumers', () => {
+  it('lets only one of two consumers work on the same upload at once', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(60));
+
+    const outcomes = await Promise.all([
+      processUploadStep(env, message),
+      processUploadStep(env, message),
+    ]);
+
+    const kinds = outcomes.map((outcome) => outcome.kind).sort();
+    expect(kinds).toEqual(['completed', 'skipped']);
+    await expectExactlyProcessed(organization, upload.id, 60);
+  });
+
+  it('works on different uploads at the same time', async () => {
+    const organization = await createOrganization();
+    const first = await acceptUpload(organization, validCsv(80, 0));
+    const second = await acceptUpload(organization, validCsv(80, 80));
+
+    const outcomes = await Promise.all([
+      processUploadStep(env, first.message),
+      processUploadStep(env, second.message),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['completed', 'completed']);
+    expect(await tasksOf(organization.id)).toHaveLength(160);
+  });
+
+  it('retries a transient D1 failure inside the step, without giving the upload back', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(60));
+    const flaky = failingBatches([2], undefined, 'D1_ERROR: Network connection lost.');
+
+    const outcome = await processUploadStep(envWith({ DB: flaky }), message);
+
+    expect(outcome).toEqual({ kind: 'completed', rows: 60 });
+    await expectExactlyProcessed(organization, upload.id, 60);
+  });
+});

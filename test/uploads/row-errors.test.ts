@@ -9,7 +9,7 @@ const HEADER = 'external_id,agent_external_id,agent_email,completed_at,custom_no
 /** [case, row as CSV, code, field] */
 const BAD_ROWS: [string, string, string, string | null][] = [
   ['a blank external_id', ' ,E-1,,2026-05-12T14:32:00Z,', 'invalid_external_id', 'external_id'],
-  ['no agent identifier', 'T-1,,,2026-05-12T14:32:00Z,', 'invalid_agent', 'agent'],
+  ['no agent identifier', 'T-1,,,2026-05-12T14:32:00Z,', 'missing_agent', 'agent'],
   ['an invalid email', 'T-1,,alex@,2026-05-12T14:32:00Z,', 'invalid_agent_email', 'agent_email'],
   [
     'a timestamp without offset',

@@ -29,6 +29,7 @@ describe('POST /tasks/upload', () => {
     expect(response.headers.get('Location')).toBe(`/tasks/upload/${data.id}`);
     expect(data).toMatchObject({
       status: 'pending',
+      progress: 0,
       filename: 'may.csv',
       size_bytes: new TextEncoder().encode(CSV).byteLength,
       total_rows: null,
