@@ -1,4 +1,5 @@
-import { failUpload, findUploadById } from '../uploads/repository';
+import { findUploadById } from '../uploads/repository';
+import { failUpload } from './repository';
 import { uploadMessageSchema } from './messages';
 import { discardFile, processUploadStep } from './process-step';
 

@@ -3,16 +3,11 @@ import { ingestTasks } from '../ingest/ingest';
 import { mapColumns } from '../uploads/columns';
 import { CsvError } from '../uploads/csv/errors';
 import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
-import {
-  claimUpload,
-  failUpload,
-  findUploadById,
-  recordChunk,
-  releaseUpload,
-} from '../uploads/repository';
+import { findUploadById } from '../uploads/repository';
 import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
 import { wakeUpload, type UploadMessage } from './messages';
+import { claimUpload, failUpload, recordChunk, releaseUpload } from './repository';
 
 export type StepOutcome =
   | { kind: 'skipped'; reason: 'missing' | 'finished' | 'stale' | 'held' | 'lease_lost' }

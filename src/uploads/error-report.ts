@@ -1,4 +1,4 @@
-import { listRowErrors } from './repository';
+import { listRowErrors } from './row-errors-repository';
 import type { Upload } from './upload';
 
 const PAGE_ROWS = 1_000;

@@ -6,7 +6,8 @@ import { validate } from '../http/validation';
 import { errorReportCsv } from './error-report';
 import { presentRowError, presentUpload } from './presenter';
 import { receiveUpload } from './receive';
-import { findUpload, listRowErrors } from './repository';
+import { findUpload } from './repository';
+import { listRowErrors } from './row-errors-repository';
 import { errorListQuerySchema, toCursor, uploadIdParamsSchema } from './schemas';
 
 /** Row errors shown inline in the upload object; the rest are at /errors. */

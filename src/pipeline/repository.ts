@@ -1,0 +1,137 @@
+import { insertRowErrors } from '../uploads/row-errors-repository';
+import { toUpload, UPLOAD_COLUMNS, type UploadRow } from '../uploads/repository';
+import type { ChunkProgress, Upload, UploadRowError } from '../uploads/upload';
+
+/**
+ * Takes the upload for one consumer until `leaseUntil`, if it is unfinished, still at
+ * `step`, and nobody else holds it. Returns the upload as claimed, or null.
+ */
+export async function claimUpload(
+  db: D1Database,
+  claim: { uploadId: string; step: number; leaseId: string; leaseUntil: string; now: string },
+): Promise<Upload | null> {
+  const row = await db
+    .prepare(
+      `UPDATE uploads
+          SET status = 'processing',
+              lease_id = ?3,
+              lease_until = ?4,
+              started_at = COALESCE(started_at, ?5),
+              updated_at = ?5
+        WHERE id = ?1
+          AND step = ?2
+          AND status IN ('pending', 'processing')
+          AND (lease_until IS NULL OR lease_until < ?5)
+       RETURNING ${UPLOAD_COLUMNS}`,
+    )
+    .bind(claim.uploadId, claim.step, claim.leaseId, claim.leaseUntil, claim.now)
+    .first<UploadRow>();
+  return row ? toUpload(row) : null;
+}
+
+/**
+ * Statements that commit a chunk's progress with its rows: they abort the batch unless the
+ * consumer still holds the upload at the step it read, then advance counters and offset.
+ */
+export function recordChunk(
+  db: D1Database,
+  lease: { uploadId: string; step: number; leaseId: string; leaseUntil: string },
+  progress: ChunkProgress,
+  errors: readonly UploadRowError[],
+  now: string,
+): D1PreparedStatement[] {
+  const processed = progress.created + progress.updated + progress.unchanged + progress.failed;
+  const finished = progress.totalRows !== null;
+
+  return [
+    db
+      .prepare(
+        `INSERT INTO lost_leases (ok)
+         SELECT 0
+          WHERE NOT EXISTS (SELECT 1 FROM uploads WHERE id = ?1 AND step = ?2 AND lease_id = ?3)`,
+      )
+      .bind(lease.uploadId, lease.step, lease.leaseId),
+    ...insertRowErrors(db, lease.uploadId, errors),
+    db
+      .prepare(
+        `UPDATE uploads
+            SET processed_rows = processed_rows + ?2,
+                created_rows = created_rows + ?3,
+                updated_rows = updated_rows + ?4,
+                unchanged_rows = unchanged_rows + ?5,
+                failed_rows = failed_rows + ?6,
+                next_offset = ?7,
+                next_line = ?8,
+                next_row = ?9,
+                total_rows = ?10,
+                status = CASE WHEN ?11 THEN 'completed' ELSE status END,
+                completed_at = CASE WHEN ?11 THEN ?12 ELSE NULL END,
+                lease_id = CASE WHEN ?11 THEN NULL ELSE lease_id END,
+                lease_until = CASE WHEN ?11 THEN NULL ELSE ?13 END,
+                step = step + 1,
+                attempts = 0,
+                last_error = NULL,
+                updated_at = ?12
+          WHERE id = ?1`,
+      )
+      .bind(
+        lease.uploadId,
+        processed,
+        progress.created,
+        progress.updated,
+        progress.unchanged,
+        progress.failed,
+        progress.nextOffset,
+        progress.nextLine,
+        progress.nextRow,
+        progress.totalRows,
+        finished ? 1 : 0,
+        now,
+        lease.leaseUntil,
+      ),
+  ];
+}
+
+/**
+ * Hands the upload back so that the next message can take it at once; with an error, counts
+ * one more failed attempt.
+ */
+export async function releaseUpload(
+  db: D1Database,
+  lease: { uploadId: string; leaseId: string },
+  lastError: string | null,
+  now: string,
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE uploads
+          SET lease_id = NULL,
+              lease_until = NULL,
+              attempts = attempts + CASE WHEN ?3 IS NULL THEN 0 ELSE 1 END,
+              last_error = COALESCE(?3, last_error),
+              updated_at = ?4
+        WHERE id = ?1 AND lease_id = ?2`,
+    )
+    .bind(lease.uploadId, lease.leaseId, lastError, now)
+    .run();
+}
+
+/** Ends an unfinished upload as failed; rows stored before stay stored and counted. */
+export async function failUpload(
+  db: D1Database,
+  uploadId: string,
+  reason: string,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE uploads
+          SET status = 'failed', error = ?2, lease_id = NULL, lease_until = NULL,
+              completed_at = ?3, updated_at = ?3
+        WHERE id = ?1
+          AND status IN ('pending', 'processing')`,
+    )
+    .bind(uploadId, reason, now)
+    .run();
+  return result.meta.changes > 0;
+}

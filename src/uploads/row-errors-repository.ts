@@ -1,0 +1,67 @@
+import { toJsonBatches } from '../lib/json-batches';
+import type { UploadRowError } from './upload';
+
+export function insertRowErrors(
+  db: D1Database,
+  uploadId: string,
+  errors: readonly UploadRowError[],
+): D1PreparedStatement[] {
+  const rows = errors.map((error) => ({
+    row_number: error.row,
+    line: error.line,
+    external_id: error.externalId,
+    code: error.code,
+    field: error.field,
+    message: error.message,
+    cells: JSON.stringify(error.cells),
+  }));
+  return toJsonBatches(rows).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO upload_errors
+                (upload_id, row_number, line, external_id, code, field, message, cells)
+         SELECT ?1, row.value ->> 'row_number', row.value ->> 'line', row.value ->> 'external_id',
+                row.value ->> 'code', row.value ->> 'field', row.value ->> 'message',
+                row.value ->> 'cells'
+           FROM json_each(?2) AS row`,
+      )
+      .bind(uploadId, json),
+  );
+}
+
+/** Row errors in row order, after the row `afterRow`, at most `limit` of them. */
+export async function listRowErrors(
+  db: D1Database,
+  uploadId: string,
+  afterRow: number,
+  limit: number,
+): Promise<UploadRowError[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT row_number, line, external_id, code, field, message, cells
+         FROM upload_errors
+        WHERE upload_id = ?1
+          AND row_number > ?2
+        ORDER BY row_number
+        LIMIT ?3`,
+    )
+    .bind(uploadId, afterRow, limit)
+    .all<{
+      row_number: number;
+      line: number;
+      external_id: string | null;
+      code: string;
+      field: string | null;
+      message: string;
+      cells: string;
+    }>();
+  return results.map((row) => ({
+    row: row.row_number,
+    line: row.line,
+    externalId: row.external_id,
+    code: row.code,
+    field: row.field,
+    message: row.message,
+    cells: JSON.parse(row.cells),
+  }));
+}
