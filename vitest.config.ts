@@ -16,6 +16,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['test/**/*.test.ts'],
+      // Tests share no records (each makes its own organization), so files can share workers.
+      isolate: false,
       setupFiles: ['./test/support/apply-migrations.ts'],
       // The per-request log lines are asserted where they matter; elsewhere they are noise.
       onConsoleLog: (log: string) => !log.startsWith('{"message":"request"'),
