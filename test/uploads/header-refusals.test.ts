@@ -45,8 +45,9 @@ const UNUSABLE_HEADERS: [string, string, string[]][] = [
   ],
 ];
 
-async function storedObjectCount(): Promise<number> {
-  return (await env.UPLOADS.list()).objects.length;
+/** Uploaded files are stored under their organization's id. */
+async function storedFilesOf(organizationId: string): Promise<number> {
+  return (await env.UPLOADS.list({ prefix: `uploads/${organizationId}/` })).objects.length;
 }
 
 describe('POST /tasks/upload refuses a header that cannot work', () => {
@@ -54,7 +55,6 @@ describe('POST /tasks/upload refuses a header that cannot work', () => {
     'answers %s with 422 and keeps nothing',
     async (_case, csv, columns) => {
       const organization = await createOrganization();
-      const objectsBefore = await storedObjectCount();
 
       const response = await uploadCsv(organization, csv);
 
@@ -63,7 +63,7 @@ describe('POST /tasks/upload refuses a header that cannot work', () => {
       const problem = await response.json<{ code: string; errors?: { column: string }[] }>();
       expect(problem.code).toBe('invalid_csv_header');
       expect((problem.errors ?? []).map((error) => error.column)).toEqual(columns);
-      expect(await storedObjectCount()).toBe(objectsBefore);
+      expect(await storedFilesOf(organization.id)).toBe(0);
       const uploads = await env.DB.prepare(
         `SELECT COUNT(*) AS count FROM uploads WHERE organization_id = ?1`,
       )

@@ -1,0 +1,98 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+
+import { receiveUpload } from '../../src/uploads/receive';
+import { PART_BYTES, storeStream, TooLargeError } from '../../src/uploads/storage';
+import { createOrganization } from '../support/organizations';
+import { envWith, validCsv } from '../support/pipeline';
+
+/** A stream of `total` bytes in 64 KiB chunks, made as it is read. */
+function generatedStream(total: number): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      const size = Math.min(64 * 1024, total - sent);
+      controller.enqueue(new Uint8Array(size).map((_, index) => (sent + index) % 251));
+      sent += size;
+    },
+  });
+}
+
+async function sha256(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const digest = new crypto.DigestStream('SHA-256');
+  await stream.pipeTo(digest);
+  return [...new Uint8Array(await digest.digest)]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+const accept = async () => {};
+
+describe('storing an upload in R2', () => {
+  it.each([
+    ['smaller than one part', 1000],
+    ['exactly one part', PART_BYTES],
+    ['several parts and a short last one', 2 * PART_BYTES + 12_345],
+  ])('keeps a file %s byte for byte', async (_case, size) => {
+    const key = `test/${crypto.randomUUID()}`;
+
+    const stored = await storeStream(env.UPLOADS, key, generatedStream(size), {
+      maxBytes: 100 * PART_BYTES,
+      inspectStart: accept,
+    });
+
+    expect(stored).toBe(size);
+    const object = await env.UPLOADS.get(key);
+    expect(object?.size).toBe(size);
+    expect(await sha256(object!.body)).toBe(await sha256(generatedStream(size)));
+  });
+
+  it('shows the start of the file before writing anything, and keeps nothing when refused', async () => {
+    const key = `test/${crypto.randomUUID()}`;
+    const seen: number[] = [];
+
+    const refusal = storeStream(env.UPLOADS, key, generatedStream(3 * PART_BYTES), {
+      maxBytes: 100 * PART_BYTES,
+      inspectStart: async (start, isWholeFile) => {
+        seen.push(start.byteLength, Number(isWholeFile));
+        throw new Error('bad header');
+      },
+    });
+
+    await expect(refusal).rejects.toThrow('bad header');
+    expect(seen).toEqual([PART_BYTES, 0]);
+    expect(await env.UPLOADS.head(key)).toBeNull();
+  });
+
+  it('stops at the limit while streaming and keeps nothing of a larger file', async () => {
+    const key = `test/${crypto.randomUUID()}`;
+
+    const refusal = storeStream(env.UPLOADS, key, generatedStream(3 * PART_BYTES), {
+      maxBytes: 2 * PART_BYTES,
+      inspectStart: accept,
+    });
+
+    await expect(refusal).rejects.toBeInstanceOf(TooLargeError);
+    expect(await env.UPLOADS.head(key)).toBeNull();
+  });
+});
+
+describe('POST /tasks/upload with a body that grows past the maximum', () => {
+  it('is refused with 413 while streaming, and nothing is kept', async () => {
+    const organization = await createOrganization();
+    const request = new Request('https://tasks-ingest.test/tasks/upload', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv' },
+      body: new Blob([validCsv(200)]).stream(),
+      // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
+      duplex: 'half',
+    });
+
+    const refusal = receiveUpload(envWith({ MAX_UPLOAD_BYTES: '2000' }), request, organization.id);
+
+    await expect(refusal).rejects.toMatchObject({ status: 413, code: 'payload_too_large' });
+    const stored = await env.UPLOADS.list({ prefix: `uploads/${organization.id}/` });
+    expect(stored.objects).toEqual([]);
+  });
+});
