@@ -15,7 +15,6 @@ export interface Position {
 export class Chunk {
   readonly tasks: TaskInput[] = [];
   readonly errors: UploadRowError[] = [];
-  private rows = 0;
 
   constructor(
     private readonly columns: ColumnMap,
@@ -23,15 +22,17 @@ export class Chunk {
     public position: Position,
   ) {}
 
+  /** Rows read into this chunk: each one is either a task or a row error. */
   get size(): number {
-    return this.rows;
+    return this.tasks.length + this.errors.length;
   }
 
   add(record: CsvRecord): void {
     // Blank lines are skipped by the parser, but a spreadsheet shows them as rows.
     const row = this.position.row + (record.line - this.position.line);
     this.position = { offset: record.nextOffset, line: record.nextLine, row: row + 1 };
-    this.rows++;
+    // A row of empty cells (",,,," from a spreadsheet) is a blank line in disguise.
+    if (record.cells.every((cell) => cell === '')) return;
 
     const result = record.problem
       ? {

@@ -15,6 +15,12 @@ export type StepOutcome =
   | { kind: 'retrying'; error: string; delaySeconds: number }
   | { kind: 'failed'; reason: string };
 
+/**
+ * D1 allows 1,000 queries per invocation and a chunk costs up to about 8 (its read and write
+ * batches); after this many chunks a step hands over even if it has time left.
+ */
+const MAX_CHUNKS_PER_STEP = 100;
+
 /** Steps in a row that may fail (a D1 outage, say) before the upload is given up as failed. */
 export const MAX_FAILED_ATTEMPTS = 5;
 
@@ -85,6 +91,7 @@ async function readAndCommit(
   let chunk = new Chunk(columns.columns, upload.header.length, start);
   let processed = upload.processedRows;
   let rows = 0;
+  let chunks = 0;
 
   try {
     for (;;) {
@@ -98,13 +105,16 @@ async function readAndCommit(
       lease.leaseUntil = leaseExpiry(settings);
       await commit(env.DB, upload, lease, chunk, next.kind === 'end' ? processed : null);
       lease.step++;
+      chunks++;
 
       if (next.kind === 'invalid') return fail(env, upload, next.reason);
       if (finished) {
         await discardFile(env, upload);
         return { kind: 'completed', rows };
       }
-      if (Date.now() > deadline) return continueLater(env, lease, rows);
+      if (Date.now() > deadline || chunks >= MAX_CHUNKS_PER_STEP) {
+        return continueLater(env, lease, rows);
+      }
       chunk = new Chunk(columns.columns, upload.header.length, chunk.position);
     }
   } finally {

@@ -61,7 +61,7 @@ describe('row errors', () => {
     },
   );
 
-  it('numbers rows as a spreadsheet does and lines as the file does, past quoted line breaks', async () => {
+  it('numbers rows as a spreadsheet does and lines as the file does, past line breaks and blank rows', async () => {
     const organization = await createOrganization();
     const csv = [
       HEADER,
@@ -69,6 +69,7 @@ describe('row errors', () => {
       'over three',
       'lines"',
       'T-2,E-1,,not a date,',
+      ',,,,',
       '',
       'T-3,,,2026-05-12T14:32:00Z,"one ""quoted"" word"',
     ].join('\r\n');
@@ -78,7 +79,7 @@ describe('row errors', () => {
     expect(upload.errors.map(({ row, line, external_id }) => ({ row, line, external_id }))).toEqual(
       [
         { row: 3, line: 5, external_id: 'T-2' },
-        { row: 5, line: 7, external_id: 'T-3' },
+        { row: 6, line: 8, external_id: 'T-3' },
       ],
     );
   });
