@@ -1,3 +1,4 @@
+import { revisionGuard } from '../ingest/revision-guard';
 import { toJsonBatches } from '../lib/json-batches';
 import { emailKey, type Employee } from './employee';
 
@@ -65,7 +66,7 @@ export function insertEmployees(
 }
 
 /**
- * Aborts the batch (through the CHECK of `write_conflicts`) if any of these employees was
+ * Aborts the batch (see `revisionGuard`) if any of these employees was
  * written since it was read, then applies the new values.
  */
 export function updateEmployees(
@@ -78,16 +79,7 @@ export function updateEmployees(
   }));
 
   return toJsonBatches(rows).flatMap((json) => [
-    db
-      .prepare(
-        `INSERT INTO write_conflicts (ok)
-         SELECT 0
-           FROM json_each(?1) AS row
-           JOIN employees ON employees.id = row.value ->> 'id'
-          WHERE employees.revision <> row.value ->> 'read_revision'
-          LIMIT 1`,
-      )
-      .bind(json),
+    revisionGuard(db, 'employees', json),
     db
       .prepare(
         `UPDATE employees

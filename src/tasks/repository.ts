@@ -1,5 +1,6 @@
 import type { Employee } from '../employees/employee';
 import { toEmployee, type EmployeeRow } from '../employees/repository';
+import { revisionGuard } from '../ingest/revision-guard';
 import { toJsonBatches } from '../lib/json-batches';
 import type { TaskRecord } from './task-record';
 
@@ -112,7 +113,7 @@ export function insertTasks(
 }
 
 /**
- * Aborts the batch (through the CHECK of `write_conflicts`) if any of these tasks was
+ * Aborts the batch (see `revisionGuard`) if any of these tasks was
  * written since it was read, then applies the new values.
  */
 export function updateTasks(
@@ -125,16 +126,7 @@ export function updateTasks(
   }));
 
   return toJsonBatches(rows).flatMap((json) => [
-    db
-      .prepare(
-        `INSERT INTO write_conflicts (ok)
-         SELECT 0
-           FROM json_each(?1) AS row
-           JOIN tasks ON tasks.id = row.value ->> 'id'
-          WHERE tasks.revision <> row.value ->> 'read_revision'
-          LIMIT 1`,
-      )
-      .bind(json),
+    revisionGuard(db, 'tasks', json),
     db
       .prepare(
         `UPDATE tasks
