@@ -23,9 +23,17 @@ function encodeTime(milliseconds: number): string {
   return text;
 }
 
+/** Random bytes drawn 4 KiB at a time: an upload mints thousands of ids per chunk. */
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
+
 function encodeRandom(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  if (poolOffset + 16 > pool.length) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
   let text = '';
-  for (const byte of bytes) text += ALPHABET[byte % 32];
+  for (let index = 0; index < 16; index++) text += ALPHABET[pool[poolOffset + index]! % 32];
+  poolOffset += 16;
   return text;
 }

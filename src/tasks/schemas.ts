@@ -57,10 +57,11 @@ const completedAtSchema = z.string(required('a string')).transform((value, conte
 const customAttributesSchema = z
   .record(
     z.string().min(1, 'keys must not be empty').max(255, 'keys must be at most 255 characters'),
-    z.json(),
+    // Values come from JSON.parse or are CSV text: they are JSON already, whatever their type.
+    z.unknown(),
     required('a JSON object'),
   )
-  .refine((attributes) => utf8Length(JSON.stringify(attributes)) <= MAX_CUSTOM_ATTRIBUTES_BYTES, {
+  .refine((attributes) => fitsInBytes(JSON.stringify(attributes), MAX_CUSTOM_ATTRIBUTES_BYTES), {
     message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,
   });
 
@@ -101,6 +102,9 @@ export const taskSchema = z.object({
 
 export type Task = z.infer<typeof taskSchema>;
 
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+const encoder = new TextEncoder();
+
+function fitsInBytes(text: string, maxBytes: number): boolean {
+  // A UTF-16 unit is at most 3 bytes of UTF-8, so most texts need no encoding to be measured.
+  return text.length * 3 <= maxBytes || encoder.encode(text).length <= maxBytes;
 }
