@@ -15,7 +15,10 @@ import {
   type TaskRow,
 } from '../tasks/repository';
 import type { TaskInput } from '../tasks/schemas';
+import { emailKey } from '../employees/employee';
+import { snapshotGuard } from './revision-guard';
 import { applyTask, type AppliedTask } from './rules';
+import type { SnapshotCache, SnapshotKeys } from './snapshot-cache';
 import { Workspace } from './workspace';
 
 const MAX_ATTEMPTS = 8;
@@ -23,47 +26,78 @@ const MAX_ATTEMPTS = 8;
 /** Statements that must commit in the same transaction as the tasks (an upload's progress). */
 export type CompanionStatements = (applied: AppliedTask[]) => D1PreparedStatement[];
 
+export interface IngestOptions {
+  companions?: CompanionStatements;
+  /** Records this isolate saw recently: with them the first attempt needs no read. */
+  cache?: SnapshotCache;
+}
+
 /**
- * Ingests tasks in order, exactly as one POST each would, in two D1 round trips: one batch
- * reads every employee and task the tasks can touch, one batch writes what the rules
- * decided. The database decides races: a write batch that collides with a concurrent writer
+ * Ingests tasks in order, exactly as one POST each would. The rules need the current state
+ * of every employee and task the tasks can touch, so an attempt costs two D1 round trips:
+ * a batch that reads them, then a batch that writes what the rules decided. With a cache of
+ * recent records the read is skipped: the write batch starts with a guard proving the cache
+ * right, so a POST of a known agent or task costs one round trip. The database decides
+ * races: a write batch that collides with a concurrent writer (or finds the cache stale)
  * fails whole and is tried again from a fresh read.
  */
 export async function ingestTasks(
   db: D1Database,
   organizationId: string,
   inputs: readonly TaskInput[],
-  companions: CompanionStatements = () => [],
+  { companions = () => [], cache }: IngestOptions = {},
 ): Promise<AppliedTask[]> {
+  const keys = snapshotKeys(inputs);
+
   for (let attempt = 1; ; attempt++) {
-    const workspace = new Workspace(await readSnapshot(db, organizationId, inputs));
+    const cached = attempt === 1 && cache ? cache.lookup(organizationId, keys) : null;
+    const snapshot = cached ?? (await readSnapshot(db, organizationId, keys));
+    const workspace = new Workspace(snapshot);
     const now = new Date().toISOString();
     const applied = inputs.map((input) => applyTask(workspace, input, now));
 
-    const statements = [...writeStatements(db, organizationId, workspace), ...companions(applied)];
-    if (statements.length === 0) return applied;
+    const statements = [
+      ...(cached ? [snapshotGuard(db, organizationId, guardKeys(keys), cached)] : []),
+      ...writeStatements(db, organizationId, workspace),
+      ...companions(applied),
+    ];
 
     try {
-      await db.batch(statements);
+      if (statements.length > 0) await db.batch(statements);
+      cache?.remember(organizationId, workspace.storedRecords());
       return applied;
     } catch (error) {
+      cache?.forget(organizationId, keys);
       const retryable = isWriteConflict(error) || isTransientD1Error(error);
       if (!retryable) throw error;
       if (attempt === MAX_ATTEMPTS) throw exhausted(error);
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      // A stale cache is no contention: read again at once.
+      if (!cached) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
 }
 
-/** Round trip 1: one read-only batch, so employees and tasks are read at one instant. */
-async function readSnapshot(db: D1Database, organizationId: string, inputs: readonly TaskInput[]) {
-  const externalIds = unique(inputs.flatMap((input) => input.agent.external_id ?? []));
-  const emails = unique(inputs.flatMap((input) => input.agent.email ?? []));
-  const taskIds = unique(inputs.map((input) => input.external_id));
+function snapshotKeys(inputs: readonly TaskInput[]): SnapshotKeys {
+  return {
+    agentExternalIds: unique(inputs.flatMap((input) => input.agent.external_id ?? [])),
+    agentEmails: unique(inputs.flatMap((input) => input.agent.email ?? [])),
+    taskExternalIds: unique(inputs.map((input) => input.external_id)),
+  };
+}
 
+function guardKeys(keys: SnapshotKeys) {
+  return {
+    agentExternalIds: keys.agentExternalIds,
+    agentEmailKeys: keys.agentEmails.map(emailKey),
+    taskExternalIds: keys.taskExternalIds,
+  };
+}
+
+/** The read round trip: one read-only batch, so employees and tasks are read at one instant. */
+async function readSnapshot(db: D1Database, organizationId: string, keys: SnapshotKeys) {
   const [employees, tasks] = await db.batch<EmployeeRow | TaskRow>([
-    selectEmployeesByIdentifiers(db, organizationId, externalIds, emails),
-    selectTasksByExternalIds(db, organizationId, taskIds),
+    selectEmployeesByIdentifiers(db, organizationId, keys.agentExternalIds, keys.agentEmails),
+    selectTasksByExternalIds(db, organizationId, keys.taskExternalIds),
   ]);
   return {
     employees: (employees!.results as EmployeeRow[]).map(toEmployee),
@@ -71,7 +105,7 @@ async function readSnapshot(db: D1Database, organizationId: string, inputs: read
   };
 }
 
-/** Round trip 2: employees before the tasks that refer to them, all in one transaction. */
+/** The write round trip: employees before the tasks that refer to them, in one transaction. */
 function writeStatements(db: D1Database, organizationId: string, workspace: Workspace) {
   const changedEmployees = [...workspace.changedEmployees].map(([employee, readRevision]) => ({
     employee,

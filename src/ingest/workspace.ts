@@ -64,6 +64,20 @@ export class Workspace {
     }
   }
 
+  /** Every record here as it is stored once the writes commit: changed ones one revision up. */
+  storedRecords(): Snapshot {
+    const bumped = <T extends { revision: number }>(record: T, changed: Map<T, number>) =>
+      changed.has(record) ? { ...record, revision: record.revision + 1 } : { ...record };
+    const employees = new Set([
+      ...this.employeesByExternalId.values(),
+      ...this.employeesByEmailKey.values(),
+    ]);
+    return {
+      employees: [...employees].map((employee) => bumped(employee, this.changedEmployees)),
+      tasks: [...this.tasksByExternalId.values()].map((task) => bumped(task, this.changedTasks)),
+    };
+  }
+
   private indexEmployee(employee: Employee): void {
     if (employee.externalId !== null) this.employeesByExternalId.set(employee.externalId, employee);
     if (employee.email !== null) this.employeesByEmailKey.set(emailKey(employee.email), employee);

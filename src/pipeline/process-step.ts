@@ -1,5 +1,6 @@
 import { readSettings, type Settings } from '../env';
 import { ingestTasks } from '../ingest/ingest';
+import type { AppliedTask } from '../ingest/rules';
 import { mapColumns } from '../uploads/columns';
 import { CsvError } from '../uploads/csv/errors';
 import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
@@ -157,7 +158,7 @@ async function commit(
   chunk: Chunk,
   totalRows: number | null,
 ): Promise<void> {
-  await ingestTasks(db, upload.organizationId, chunk.tasks, (applied) => {
+  const companions = (applied: AppliedTask[]) => {
     const count = (outcome: string) => applied.filter((task) => task.outcome === outcome).length;
     const progress = {
       created: count('created'),
@@ -170,7 +171,8 @@ async function commit(
       totalRows,
     };
     return recordChunk(db, lease, progress, chunk.errors, new Date().toISOString());
-  });
+  };
+  await ingestTasks(db, upload.organizationId, chunk.tasks, { companions });
 }
 
 async function continueLater(env: Env, lease: Lease, rows: number): Promise<StepOutcome> {
