@@ -12,8 +12,9 @@ interface CachedOwner {
 }
 
 /**
- * Verified keys, per isolate. It saves a D1 round trip on nearly every request; unknown
- * keys are never cached, so a key works the moment it is created.
+ * Verified keys, per isolate, by the key itself (it is in every request anyway), so that a
+ * request neither hashes nor reads D1. Unknown keys are never cached, so a key works the
+ * moment it is created.
  */
 const verifiedKeys = new Map<string, CachedOwner>();
 
@@ -38,15 +39,14 @@ export const requireApiKey = createMiddleware<AppBindings>(async (c, next) => {
 });
 
 async function ownerOf(env: Env, key: string): Promise<string | null> {
-  const keyHash = await hashApiKey(key);
-  const cached = verifiedKeys.get(keyHash);
+  const cached = verifiedKeys.get(key);
   if (cached && cached.expiresAt > Date.now()) return cached.organizationId;
 
-  const owner = await findKeyOwner(env.DB, keyHash);
+  const owner = await findKeyOwner(env.DB, await hashApiKey(key));
   if (!owner) return null;
 
   const ttlMs = readSettings(env).API_KEY_CACHE_SECONDS * 1000;
-  verifiedKeys.set(keyHash, {
+  verifiedKeys.set(key, {
     organizationId: owner.organizationId,
     expiresAt: Date.now() + ttlMs,
   });

@@ -51,7 +51,12 @@ export async function ingestTasks(
 
   for (let attempt = 1; ; attempt++) {
     const cached = attempt === 1 && cache ? cache.lookup(organizationId, keys) : null;
-    const snapshot = cached ?? (await readSnapshot(db, organizationId, keys));
+    // A chunk of only refused rows (or the empty last one of a file) touches no record.
+    const snapshot =
+      cached ??
+      (inputs.length === 0
+        ? { employees: [], tasks: [] }
+        : await readSnapshot(db, organizationId, keys));
     const workspace = new Workspace(snapshot);
     const now = new Date().toISOString();
     const applied = inputs.map((input) => applyTask(workspace, input, now));
