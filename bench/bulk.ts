@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { bulkSection, type BulkResults } from './bulk-report.ts';
+import { logFile, RAW_D1_CONFIG, SERVICE_CONFIG, type RunContext } from './context.ts';
+import { cpuBetween, type DevServer } from './dev-server.ts';
+import { instrumentedUploads, stageTimings } from './diagnose.ts';
+import { csvWithRows, type CsvFile } from './generate-csv.ts';
+import { hasSqlite3, nodeSqliteUpserts, sqlite3Import } from './native.ts';
+import { rawPass, writeRawRows } from './raw-d1-client.ts';
+import { buildRawRows, type RawRows } from './raw-rows.ts';
+import { UPSERT_EMPLOYEES, UPSERT_TASKS } from './reference/raw-d1-sql.ts';
+import type { Section } from './report.ts';
+import { summarizeSteps } from './step-log.ts';
+import { uploadAndWait, type UploadState } from './upload-client.ts';
+import { PROJECT_ROOT } from './wrangler.ts';
+
+/**
+ * UPLOAD_CHUNK_ROWS values the diagnosis compares with the configured one: the first default,
+ * and the largest the service accepts (src/env.ts).
+ */
+const DIAGNOSED_CHUNK_ROWS = [1_000, 5_000];
+
+/**
+ * Bulk ingestion: a CSV through POST /tasks/upload until `completed`, then the same file
+ * again (every row unchanged), beside the raw D1 ceiling and native SQLite on the same rows;
+ * then where the time goes (D1 round trips, the in-memory stages, larger chunks).
+ */
+export async function runBulk(context: RunContext): Promise<Section> {
+  const { bulkRows } = context.options.sizes;
+  const file = await csvWithRows(bulkRows);
+
+  const service = await uploadTwice(context, file);
+  const rawRows = buildRawRows(bulkRows);
+  const raw = await rawD1Passes(context, rawRows);
+  const native = nativeReferences(context, file, rawRows);
+
+  const chunkSizes = [...new Set([configuredChunkRows(context), ...DIAGNOSED_CHUNK_ROWS])];
+  const instrumented = [];
+  for (const chunkRows of context.options.quick ? chunkSizes.slice(0, 1) : chunkSizes) {
+    instrumented.push(await instrumentedUploads(context, file, chunkRows));
+  }
+  const stages = await stageTimings(context, file, chunkSizes[0]!);
+
+  const results: BulkResults = { file, service, raw, native, instrumented, stages };
+  return bulkSection(results);
+}
+
+async function uploadTwice(context: RunContext, file: CsvFile) {
+  const { server, apiKey } = await context.serveService('bulk-service');
+  const timeoutMs = context.options.sizes.uploadTimeoutMs;
+  const upload = () => uploadAndWait(server.url, apiKey!, file.path, timeoutMs);
+  try {
+    const first = await onRuntime(server, upload);
+    expectCounters(first.final, file.rows, 'created_rows');
+    const again = await onRuntime(server, upload);
+    expectCounters(again.final, file.rows, 'unchanged_rows');
+
+    const log = logFile('bulk-service');
+    return {
+      first: { ...first, steps: summarizeSteps(log, first.final.id) },
+      again: { ...again, steps: summarizeSteps(log, again.final.id) },
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Runs `work` and adds the CPU time the server's runtime spent meanwhile. Locally its main
+ * thread runs the Worker and the D1 simulator alike, so its busy time bounds the throughput.
+ */
+async function onRuntime<T extends object>(server: DevServer, work: () => Promise<T>) {
+  const before = server.cpuMs();
+  const result = await work();
+  return { ...result, cpu: cpuBetween(before, server.cpuMs()) };
+}
+
+/** A run that did not ingest every row as expected measures nothing: stop right there. */
+function expectCounters(upload: UploadState, rows: number, counter: keyof UploadState): void {
+  if (upload.status !== 'completed' || upload.processed_rows !== rows || upload[counter] !== rows) {
+    throw new Error(
+      `upload ended unexpectedly (expected ${rows} ${counter}): ${JSON.stringify(upload)}`,
+    );
+  }
+}
+
+async function rawD1Passes(context: RunContext, rows: RawRows) {
+  const { server } = await context.serveReference(RAW_D1_CONFIG, 'bulk-raw-d1');
+  try {
+    const insert = await onRuntime(server, () => writeRawRows(server.url, rows));
+    const conflict = await onRuntime(server, () => rawPass(server.url, rows));
+    return { insert, conflict };
+  } finally {
+    await server.stop();
+  }
+}
+
+function nativeReferences(context: RunContext, file: CsvFile, rows: RawRows) {
+  const dir = context.scratch.directory('native');
+  const sqlite3 = hasSqlite3() ? sqlite3Import(file.path, join(dir, 'import.sqlite')) : null;
+  if (sqlite3 && sqlite3.rows !== file.rows) {
+    throw new Error(`sqlite3 .import stored ${sqlite3.rows} rows of ${file.rows}`);
+  }
+  const nodeSqlite = nodeSqliteUpserts(rows, join(dir, 'upserts.sqlite'), {
+    employees: UPSERT_EMPLOYEES,
+    tasks: UPSERT_TASKS,
+  });
+  return { sqlite3, nodeSqlite };
+}
+
+/** UPLOAD_CHUNK_ROWS as this run serves it: a `--var` override, else wrangler.toml's. */
+function configuredChunkRows(context: RunContext): number {
+  const override = context.options.serviceVars.UPLOAD_CHUNK_ROWS;
+  if (override) return Number(override);
+  const toml = readFileSync(join(PROJECT_ROOT, SERVICE_CONFIG), 'utf8');
+  return Number(/^UPLOAD_CHUNK_ROWS = "(\d+)"/m.exec(toml)?.[1] ?? 1000);
+}

@@ -1,0 +1,92 @@
+// The stages of an upload that do not touch D1, each timed over the whole file: reading it
+// from local R2, then parsing it, then reading its rows into chunks as the consumer does
+// (validation included), then applying the ingest rules to an in-memory workspace per chunk.
+// Each stage repeats the ones before, so the differences are the stages' costs; every stage
+// runs several times and its median time counts.
+
+import type { Employee } from '../../src/employees/employee';
+import { applyTask } from '../../src/ingest/rules';
+import { Workspace } from '../../src/ingest/workspace';
+import { Chunk, type Position } from '../../src/pipeline/chunk';
+import { mapColumns } from '../../src/uploads/columns';
+import { parseCsv } from '../../src/uploads/csv/parser';
+
+interface Env {
+  UPLOADS: R2Bucket;
+}
+
+const KEY = 'bench.csv';
+
+type Stage = 'read' | 'parse' | 'validate' | 'rules';
+const STAGES: Stage[] = ['read', 'parse', 'validate', 'rules'];
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === '/health') return new Response('ok');
+    if (request.method !== 'POST' || url.pathname !== '/stages') {
+      return new Response('not found', { status: 404 });
+    }
+
+    // The consumer's chunk size, UPLOAD_CHUNK_ROWS, as the benchmark serves the service.
+    const chunkRows = Number(url.searchParams.get('chunk_rows') ?? 1000);
+    await env.UPLOADS.put(KEY, request.body);
+    // Each stage runs this many times, in turns; the median of its times is reported.
+    const repeats = Number(url.searchParams.get('repeats') ?? 3);
+    const times = new Map<Stage, number[]>(STAGES.map((stage) => [stage, []]));
+    let rows = 0;
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      for (const stage of STAGES) {
+        const started = performance.now();
+        rows = await runStage(env, stage, chunkRows);
+        times.get(stage)!.push(performance.now() - started);
+      }
+    }
+    const medians = STAGES.map((stage) => [`${stage}_ms`, median(times.get(stage)!)]);
+    return Response.json({ rows, ...Object.fromEntries(medians) });
+  },
+} satisfies ExportedHandler<Env>;
+
+async function runStage(env: Env, stage: Stage, chunkRows: number): Promise<number> {
+  const object = await env.UPLOADS.get(KEY);
+  if (!object) throw new Error('the file is gone');
+  if (stage === 'read') {
+    for await (const _chunk of object.body);
+    return 0;
+  }
+
+  const records = parseCsv(object.body);
+  const header = (await records.next()).value;
+  const columns = header ? mapColumns(header.cells) : null;
+  if (!header || !columns?.ok) throw new Error('the file has no usable header');
+
+  const newChunk = (position: Position) =>
+    new Chunk(columns.columns, header.cells.length, position);
+  // Like the consumer, each chunk starts from the employees stored so far and no tasks.
+  const employees: Employee[] = [];
+  const now = new Date().toISOString();
+  const applyRules = (chunk: Chunk) => {
+    const workspace = new Workspace({ employees, tasks: [] });
+    for (const task of chunk.tasks) applyTask(workspace, task, now);
+    employees.push(...workspace.newEmployees);
+  };
+
+  let rows = 0;
+  let chunk = newChunk({ offset: header.nextOffset, line: header.nextLine, row: 2 });
+  for await (const record of records) {
+    rows++;
+    if (stage === 'parse') continue;
+
+    chunk.add(record);
+    if (chunk.size < chunkRows) continue;
+    if (stage === 'rules') applyRules(chunk);
+    chunk = newChunk(chunk.position);
+  }
+  if (stage === 'rules') applyRules(chunk);
+  return rows;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
