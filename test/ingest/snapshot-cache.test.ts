@@ -5,23 +5,16 @@ import { ingestTasks } from '../../src/ingest/ingest';
 import { SnapshotCache } from '../../src/ingest/snapshot-cache';
 import { taskInputSchema } from '../../src/tasks/schemas';
 import { employeesOf, tasksOf } from '../support/database';
+import { interceptBatches } from '../support/intercepted-d1';
 import { createOrganization } from '../support/organizations';
 import { taskBody } from '../support/tasks';
 
 /** The D1 binding, counting the round trips (batches) made through it. */
 function countingDatabase() {
   let batches = 0;
-  const db = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          batches++;
-          return target.batch(statements);
-        };
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const db = interceptBatches((statements, real) => {
+    batches++;
+    return real(statements);
   });
   return { db, batches: () => batches };
 }

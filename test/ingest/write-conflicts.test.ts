@@ -1,26 +1,18 @@
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { ApiError } from '../../src/http/errors';
 import { ingestTasks } from '../../src/ingest/ingest';
 import { taskInputSchema } from '../../src/tasks/schemas';
+import { interceptBatches } from '../support/intercepted-d1';
 import { createOrganization } from '../support/organizations';
 import { taskBody } from '../support/tasks';
 
 /** A database whose write batches (every second batch; reads come first) all fail. */
 function failingWrites(message: string): { db: D1Database; writes: () => number } {
   let batches = 0;
-  const db = new Proxy(env.DB, {
-    get(target, property) {
-      if (property === 'batch') {
-        return async (statements: D1PreparedStatement[]) => {
-          if (++batches % 2 === 1) return target.batch(statements);
-          throw new Error(message);
-        };
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  const db = interceptBatches(async (statements, real) => {
+    if (++batches % 2 === 1) return real(statements);
+    throw new Error(message);
   });
   return { db, writes: () => batches / 2 };
 }

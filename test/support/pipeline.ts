@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers';
 import type { UploadMessage } from '../../src/pipeline/messages';
 import { processUploadStep } from '../../src/pipeline/process-step';
 import { receiveUpload } from '../../src/uploads/receive';
+import { interceptBatches } from './intercepted-d1';
 import type { TestOrganization } from './organizations';
 
 /** A queue that only records what is sent, so a test decides when and how often to deliver. */
@@ -31,19 +32,11 @@ export function failingBatches(
   message = 'simulated crash',
 ): D1Database {
   let call = 0;
-  return new Proxy(env.DB, {
-    get(target, property) {
-      if (property === 'batch') {
-        return async (statements: D1PreparedStatement[]) => {
-          call++;
-          await before?.(call);
-          if (calls.includes(call)) throw new Error(`${message} in batch ${call}`);
-          return target.batch(statements);
-        };
-      }
-      const value = Reflect.get(target, property);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
+  return interceptBatches(async (statements, real) => {
+    call++;
+    await before?.(call);
+    if (calls.includes(call)) throw new Error(`${message} in batch ${call}`);
+    return real(statements);
   });
 }
 
