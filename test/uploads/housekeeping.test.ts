@@ -1,8 +1,8 @@
-import { createMessageBatch } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
-import { consumeDeadLetters } from '../../src/pipeline/consumer';
+import { consumeDeadLetters, consumeUploadMessages } from '../../src/pipeline/consumer';
 import { processUploadStep } from '../../src/pipeline/process-step';
 import { sweepUploads } from '../../src/pipeline/sweeper';
 import { requestAs } from '../support/http';
@@ -87,5 +87,31 @@ describe('retention', () => {
       .first<{ object_key: string }>();
 
     expect(await env.UPLOADS.head(stored!.object_key)).toBeNull();
+  });
+});
+
+describe('the upload queue consumer', () => {
+  it('acknowledges a malformed message and retries one it could not handle', async () => {
+    const unreachable = {
+      prepare() {
+        throw new Error('D1 unreachable');
+      },
+    } as unknown as D1Database;
+    const batch = createMessageBatch('tasks-ingest-uploads', [
+      { id: 'malformed', timestamp: new Date(), attempts: 1, body: { upload: 42 } },
+      {
+        id: 'unlucky',
+        timestamp: new Date(),
+        attempts: 3,
+        body: { upload_id: 'upload_x', step: 0 },
+      },
+    ]);
+    const context = createExecutionContext();
+
+    await consumeUploadMessages(batch, envWith({ DB: unreachable }));
+
+    const result = await getQueueResult(batch, context);
+    expect(result.explicitAcks).toEqual(['malformed']);
+    expect(result.retryMessages).toEqual([expect.objectContaining({ msgId: 'unlucky' })]);
   });
 });
