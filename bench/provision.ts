@@ -23,7 +23,8 @@ export function applyMigrations(config: string, persistTo: string): void {
 
 /**
  * Creates an organization and an API key in a state directory, with the statements and
- * hashing of `npm run api-key` (which can only target the default state). Returns the key.
+ * hashing of `npm run api-key`, which knows only the project's wrangler.toml while the bench
+ * also provisions the reference Workers' configurations. Returns the key.
  */
 export async function createApiKey(config: string, persistTo: string): Promise<string> {
   const apiKey = generateApiKey();
