@@ -95,10 +95,14 @@ async function readAndCommit(
   let rows = 0;
 
   try {
+    // One record is read ahead, so that a chunk which ends the file commits as the last one:
+    // a file of exactly a step's rows then completes in that step.
+    let next = await nextRecord(records);
     for (;;) {
-      const next = await nextRecord(records);
-      if (next.kind === 'record') chunk.add(next.record);
-      if (next.kind === 'record' && chunk.size < settings.UPLOAD_CHUNK_ROWS) continue;
+      while (next.kind === 'record' && chunk.size < settings.UPLOAD_CHUNK_ROWS) {
+        chunk.add(next.record);
+        next = await nextRecord(records);
+      }
 
       const finished = next.kind !== 'record';
       processed += chunk.size;

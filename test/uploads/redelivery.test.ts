@@ -58,6 +58,24 @@ describe('an upload longer than one step', () => {
     expect(sent.map((continuation) => continuation.step)).toEqual([1, 2, 3, 4]);
     await expectExactlyProcessed(organization, upload.id, 230);
   });
+
+  it('completes in the step whose chunk ends the file, even when the chunk is full', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(100));
+    const { sent, queue } = recordingQueue();
+
+    const outcomes = await runToEnd(
+      envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: queue }),
+      sent,
+      message,
+    );
+
+    expect(outcomes).toEqual([
+      { kind: 'continued', rows: 50 },
+      { kind: 'completed', rows: 50 },
+    ]);
+    await expectExactlyProcessed(organization, upload.id, 100);
+  });
 });
 
 describe('at-least-once delivery', () => {
