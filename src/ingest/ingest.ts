@@ -19,7 +19,7 @@ import { emailKey } from '../employees/employee';
 import { snapshotGuard } from './revision-guard';
 import { applyTask, type AppliedTask } from './rules';
 import type { SnapshotCache, SnapshotKeys } from './snapshot-cache';
-import { Workspace } from './workspace';
+import { Workspace, type Snapshot } from './workspace';
 
 const MAX_ATTEMPTS = 8;
 
@@ -28,29 +28,36 @@ export type CompanionStatements = (applied: AppliedTask[]) => D1PreparedStatemen
 
 export interface IngestOptions {
   companions?: CompanionStatements;
-  /** Records this isolate saw recently: with them the first attempt needs no read. */
+  /** Records this isolate saw recently, kept up to date with what is read and written here. */
   cache?: SnapshotCache;
+  /**
+   * Whether the first attempt decides from the cache instead of reading (the default). Where
+   * stored records are likely missing from the cache, a read costs less than a failed write.
+   */
+  trustCache?: boolean;
 }
 
 /**
  * Ingests tasks in order, exactly as one POST each would. The rules need the current state
  * of every employee and task the tasks can touch, so an attempt costs two D1 round trips:
  * a batch that reads them, then a batch that writes what the rules decided. With a cache of
- * recent records the read is skipped: the write batch starts with a guard proving the cache
- * right, so a POST of a known agent or task costs one round trip. The database decides
- * races: a write batch that collides with a concurrent writer (or finds the cache stale)
- * fails whole and is tried again from a fresh read.
+ * recent records the read is skipped and a task missing from the cache is taken to be new:
+ * the write batch starts with a guard proving the cached records current, and the plain
+ * INSERT of each task taken to be new proves it was (see `snapshotGuard`). A POST of a known
+ * agent, or a chunk of new tasks by agents already seen, costs one round trip. The database
+ * decides races: a write batch that collides with a concurrent writer (or finds the cache
+ * wrong) fails whole and is tried again from a fresh read.
  */
 export async function ingestTasks(
   db: D1Database,
   organizationId: string,
   inputs: readonly TaskInput[],
-  { companions = () => [], cache }: IngestOptions = {},
+  { companions = () => [], cache, trustCache = true }: IngestOptions = {},
 ): Promise<AppliedTask[]> {
   const keys = snapshotKeys(inputs);
 
   for (let attempt = 1; ; attempt++) {
-    const cached = attempt === 1 && cache ? cache.lookup(organizationId, keys) : null;
+    const cached = attempt === 1 && cache && trustCache ? cache.lookup(organizationId, keys) : null;
     // A chunk of only refused rows (or the empty last one of a file) touches no record.
     const snapshot =
       cached ??
@@ -62,14 +69,14 @@ export async function ingestTasks(
     const applied = inputs.map((input) => applyTask(workspace, input, now));
 
     const statements = [
-      ...(cached ? [snapshotGuard(db, organizationId, guardKeys(keys), cached)] : []),
+      ...(cached ? [snapshotGuard(db, organizationId, guardKeys(keys, cached), cached)] : []),
       ...writeStatements(db, organizationId, workspace),
       ...companions(applied),
     ];
 
     try {
       if (statements.length > 0) await db.batch(statements);
-      cache?.remember(organizationId, workspace.storedRecords());
+      cache?.remember(organizationId, workspace);
       return applied;
     } catch (error) {
       cache?.forget(organizationId, keys);
@@ -90,11 +97,17 @@ function snapshotKeys(inputs: readonly TaskInput[]): SnapshotKeys {
   };
 }
 
-function guardKeys(keys: SnapshotKeys) {
+/**
+ * What the guard must find as cached: every employee the identifiers match (a match by email
+ * may stand in for one by external id, so no write would reveal a missed employee), but only
+ * the cached tasks. A task missing from the cache is created by the rules, and its INSERT
+ * fails on the UNIQUE external id if it exists after all.
+ */
+function guardKeys(keys: SnapshotKeys, cached: Snapshot) {
   return {
     agentExternalIds: keys.agentExternalIds,
     agentEmailKeys: keys.agentEmails.map(emailKey),
-    taskExternalIds: keys.taskExternalIds,
+    taskExternalIds: cached.tasks.map((task) => task.externalId),
   };
 }
 

@@ -1,6 +1,6 @@
 import { emailKey, type Employee } from '../employees/employee';
 import type { TaskRecord } from '../tasks/task-record';
-import type { Snapshot } from './workspace';
+import type { Snapshot, Workspace } from './workspace';
 
 /** What a group of incoming tasks can touch: the identifiers a snapshot is read by. */
 export interface SnapshotKeys {
@@ -18,7 +18,15 @@ export interface SnapshotKeys {
 export class SnapshotCache {
   private readonly entries = new Map<string, Employee | TaskRecord>();
 
-  constructor(private readonly maxEntries: number) {}
+  /**
+   * @param maxEntries records kept (an employee counts once per identifier)
+   * @param keepsTasks whether tasks are kept too; without them every task looked up is taken
+   *   to be new, which its INSERT then proves (see `ingestTasks`)
+   */
+  constructor(
+    private readonly maxEntries: number,
+    private readonly keepsTasks = true,
+  ) {}
 
   /** The cached records for these identifiers, as copies that the rules may change. */
   lookup(organizationId: string, keys: SnapshotKeys): Snapshot {
@@ -27,6 +35,7 @@ export class SnapshotCache {
       const employee = this.take(key) as Employee | undefined;
       if (employee) employees.set(employee.id, { ...employee });
     }
+    if (!this.keepsTasks) return { employees: [...employees.values()], tasks: [] };
     const tasks = keys.taskExternalIds.flatMap((externalId) => {
       const task = this.take(taskKey(organizationId, externalId)) as TaskRecord | undefined;
       return task ? [{ ...task }] : [];
@@ -34,16 +43,17 @@ export class SnapshotCache {
     return { employees: [...employees.values()], tasks };
   }
 
-  /** Records as they are stored now, after a read or a committed write. */
-  remember(organizationId: string, snapshot: Snapshot): void {
-    for (const employee of snapshot.employees) {
+  /** The workspace's records as they are stored now, after a read or a committed write. */
+  remember(organizationId: string, workspace: Workspace): void {
+    for (const employee of workspace.storedEmployees()) {
       const stored = { ...employee };
       if (employee.externalId !== null)
         this.put(`${organizationId} e ${employee.externalId}`, stored);
       if (employee.email !== null)
         this.put(`${organizationId} m ${emailKey(employee.email)}`, stored);
     }
-    for (const task of snapshot.tasks)
+    if (!this.keepsTasks) return;
+    for (const task of workspace.storedTasks())
       this.put(taskKey(organizationId, task.externalId), { ...task });
   }
 

@@ -64,22 +64,26 @@ export class Workspace {
     }
   }
 
-  /** Every record here as it is stored once the writes commit: changed ones one revision up. */
-  storedRecords(): Snapshot {
-    const bumped = <T extends { revision: number }>(record: T, changed: Map<T, number>) =>
-      changed.has(record) ? { ...record, revision: record.revision + 1 } : { ...record };
+  /** Every employee here as it is stored once the writes commit: changed ones a revision up. */
+  storedEmployees(): Employee[] {
     const employees = new Set([
       ...this.employeesByExternalId.values(),
       ...this.employeesByEmailKey.values(),
     ]);
-    return {
-      employees: [...employees].map((employee) => bumped(employee, this.changedEmployees)),
-      tasks: [...this.tasksByExternalId.values()].map((task) => bumped(task, this.changedTasks)),
-    };
+    return [...employees].map((employee) => stored(employee, this.changedEmployees));
+  }
+
+  /** Every task here as it is stored once the writes commit: changed ones a revision up. */
+  storedTasks(): TaskRecord[] {
+    return [...this.tasksByExternalId.values()].map((task) => stored(task, this.changedTasks));
   }
 
   private indexEmployee(employee: Employee): void {
     if (employee.externalId !== null) this.employeesByExternalId.set(employee.externalId, employee);
     if (employee.email !== null) this.employeesByEmailKey.set(emailKey(employee.email), employee);
   }
+}
+
+function stored<T extends { revision: number }>(record: T, changed: Map<T, number>): T {
+  return changed.has(record) ? { ...record, revision: record.revision + 1 } : { ...record };
 }

@@ -1,6 +1,7 @@
 import { readSettings, type Settings } from '../env';
 import { ingestTasks } from '../ingest/ingest';
 import type { AppliedTask } from '../ingest/rules';
+import { SnapshotCache } from '../ingest/snapshot-cache';
 import { mapColumns } from '../uploads/columns';
 import { CsvError } from '../uploads/csv/errors';
 import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
@@ -22,6 +23,12 @@ export type StepOutcome =
  * after this many rows stays near 800 queries, whatever the chunk size.
  */
 const MAX_ROWS_PER_STEP = 100_000;
+
+/**
+ * Employee identifiers (external ids and emails) a step remembers: the agents of files with
+ * up to 10,000 of them. A chunk naming an agent the step forgot reads before it writes.
+ */
+const STEP_CACHE_ENTRIES = 20_000;
 
 /** Steps in a row that may fail (a D1 outage, say) before the upload is given up as failed. */
 export const MAX_FAILED_ATTEMPTS = 5;
@@ -93,6 +100,11 @@ async function readAndCommit(
   let chunk = new Chunk(columns.columns, upload.header.length, start);
   let processed = upload.processedRows;
   let rows = 0;
+  // The employees this step has read and written, so that a chunk can skip its read round
+  // trip: trusted after a chunk whose tasks were all new, which predicts a file of new tasks
+  // by agents already seen. The first chunk of a step reads, which also fills the cache.
+  const cache = new SnapshotCache(STEP_CACHE_ENTRIES, false);
+  let trustCache = false;
 
   try {
     // One record is read ahead, so that a chunk which ends the file commits as the last one:
@@ -108,7 +120,9 @@ async function readAndCommit(
       processed += chunk.size;
       rows += chunk.size;
       lease.leaseUntil = leaseExpiry(settings);
-      await commit(env.DB, upload, lease, chunk, next.kind === 'end' ? processed : null);
+      const totalRows = next.kind === 'end' ? processed : null;
+      const applied = await commit(env.DB, upload, lease, chunk, { totalRows, cache, trustCache });
+      trustCache = applied.every((task) => task.outcome === 'created');
       lease.step++;
 
       if (next.kind === 'invalid') return fail(env, upload, next.reason);
@@ -159,8 +173,9 @@ async function commit(
   upload: Upload,
   lease: Lease,
   chunk: Chunk,
-  totalRows: number | null,
-): Promise<void> {
+  options: { totalRows: number | null; cache: SnapshotCache; trustCache: boolean },
+): Promise<AppliedTask[]> {
+  const { totalRows, cache, trustCache } = options;
   const companions = (applied: AppliedTask[]) => {
     const count = (outcome: string) => applied.filter((task) => task.outcome === outcome).length;
     const progress = {
@@ -175,7 +190,7 @@ async function commit(
     };
     return recordChunk(db, lease, progress, chunk.errors, new Date().toISOString());
   };
-  await ingestTasks(db, upload.organizationId, chunk.tasks, { companions });
+  return ingestTasks(db, upload.organizationId, chunk.tasks, { companions, cache, trustCache });
 }
 
 async function continueLater(env: Env, lease: Lease, rows: number): Promise<StepOutcome> {

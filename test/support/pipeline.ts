@@ -23,8 +23,9 @@ export function envWith(overrides: Partial<Env>): Env {
 }
 
 /**
- * A D1 binding that fails the batches whose 1-based call numbers are listed (two calls per
- * chunk: the read, then the write), as a consumer that dies mid-chunk would leave things.
+ * A D1 binding that fails the batches whose 1-based call numbers are listed, as a consumer
+ * that dies mid-chunk would leave things. A step's first chunk makes two calls (the read,
+ * then the write); each later chunk of new tasks makes one, the write.
  */
 export function failingBatches(
   calls: number[],

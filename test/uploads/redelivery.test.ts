@@ -128,13 +128,13 @@ describe('a consumer that dies mid-way', () => {
     const { sent, queue } = recordingQueue();
 
     const crashed = await processUploadStep(
-      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches([4]) }),
+      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches([3]) }),
       message,
     );
     const midway = await getUpload(organization, upload.id);
     await runToEnd(envWith({ UPLOAD_QUEUE: queue }), sent, sent[0]!);
 
-    expect(crashed).toMatchObject({ kind: 'retrying', error: 'simulated crash in batch 4' });
+    expect(crashed).toMatchObject({ kind: 'retrying', error: 'simulated crash in batch 3' });
     expect(midway).toMatchObject({ status: 'processing', processed_rows: 50, created_rows: 50 });
     await expectExactlyProcessed(organization, upload.id, 160);
   });
@@ -169,7 +169,7 @@ describe('a consumer that dies mid-way', () => {
     const organization = await createOrganization();
     const { upload, message } = await acceptUpload(organization, validCsv(120));
     const stealBeforeSecondWrite = async (call: number) => {
-      if (call !== 4) return;
+      if (call !== 3) return;
       await env.DB.prepare(`UPDATE uploads SET lease_id = 'thief' WHERE id = ?1`)
         .bind(upload.id)
         .run();
@@ -189,10 +189,10 @@ describe('a consumer that dies mid-way', () => {
     const organization = await createOrganization();
     const { upload, message } = await acceptUpload(organization, validCsv(120));
     const { sent, queue } = recordingQueue();
-    const everyWriteAfterTheFirstChunk = Array.from({ length: 40 }, (_, index) => 4 + index);
+    const everyBatchAfterTheFirstChunk = Array.from({ length: 40 }, (_, index) => 3 + index);
 
     const outcomes = await runToEnd(
-      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches(everyWriteAfterTheFirstChunk) }),
+      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches(everyBatchAfterTheFirstChunk) }),
       sent,
       message,
     );
