@@ -118,7 +118,7 @@ export function bulkSection(results: BulkResults): Section {
       `A ${file.rows}-row CSV (${(file.bytes / 1e6).toFixed(1)} MB; 500 agents named by external`,
       'id, email or both; quoted cells with commas and doubled quotes; 3 custom columns) sent as',
       'multipart/form-data to `POST /tasks/upload` of `wrangler dev` (the real wrangler.toml,',
-      'fresh state), timed from the request to the first poll (every 200 ms) that sees',
+      'fresh state), timed from the request to the first poll (at once after the 202, then every 50 ms) that sees',
       '`completed`; then the same file again. The raw D1 ceiling writes the same rows, pre-built',
       'as JSON, into the same tables (the real migrations) from a reference Worker under',
       '`wrangler dev` (`bench/reference/raw-d1.ts`): `INSERT ... SELECT ... FROM json_each(?)',
