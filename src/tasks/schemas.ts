@@ -61,7 +61,7 @@ const customAttributesSchema = z
     z.unknown(),
     required('a JSON object'),
   )
-  .refine((attributes) => fitsInBytes(JSON.stringify(attributes), MAX_CUSTOM_ATTRIBUTES_BYTES), {
+  .refine((attributes) => fitsInBytes(attributes, MAX_CUSTOM_ATTRIBUTES_BYTES), {
     message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,
   });
 
@@ -104,7 +104,23 @@ export type Task = z.infer<typeof taskSchema>;
 
 const encoder = new TextEncoder();
 
-function fitsInBytes(text: string, maxBytes: number): boolean {
+function fitsInBytes(attributes: Record<string, unknown>, maxBytes: number): boolean {
+  // Text values (every CSV cell) bound their JSON without writing it: a UTF-16 unit is at
+  // most 6 bytes there (a \u escape), and quotes, colon and comma add 6 per entry.
+  const bound = boundOfTextValues(attributes);
+  if (bound !== null && bound <= maxBytes) return true;
+
+  const text = JSON.stringify(attributes);
   // A UTF-16 unit is at most 3 bytes of UTF-8, so most texts need no encoding to be measured.
   return text.length * 3 <= maxBytes || encoder.encode(text).length <= maxBytes;
+}
+
+/** An upper bound of the bytes of these attributes as JSON, or null if a value is not text. */
+function boundOfTextValues(attributes: Record<string, unknown>): number | null {
+  let bound = 2;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (typeof value !== 'string') return null;
+    bound += 6 * (key.length + value.length) + 6;
+  }
+  return bound;
 }

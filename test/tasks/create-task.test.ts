@@ -87,6 +87,29 @@ describe('POST /tasks creates a task', () => {
     expect(data.custom_attributes).toEqual({});
   });
 
+  it.each([
+    ['one-byte', 'x', 1],
+    ['two-byte', 'é', 2],
+    ['escaped', '\n', 2],
+  ])(
+    'accepts custom_attributes of exactly 32 KiB of JSON in %s characters, not a byte more',
+    async (_kind, character, bytesEach) => {
+      const organization = await createOrganization();
+      // {"blob":"…"} is 11 bytes around the value; single x's make up the remainder.
+      const valueBytes = 32 * 1024 - 11;
+      const count = Math.floor(valueBytes / bytesEach);
+      const fitting = character.repeat(count) + 'x'.repeat(valueBytes - count * bytesEach);
+
+      const fits = await postTask(organization, taskBody({ custom_attributes: { blob: fitting } }));
+      const over = await postTask(
+        organization,
+        taskBody({ external_id: 'T-over', custom_attributes: { blob: `${fitting}x` } }),
+      );
+
+      expect([fits.status, over.status]).toEqual([201, 422]);
+    },
+  );
+
   it('trims the external ids it stores', async () => {
     const organization = await createOrganization();
 
