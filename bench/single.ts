@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { recordCommand } from './commands.ts';
 import { profileWorker } from './cpu-profile.ts';
 import { cpuBetween } from './dev-server.ts';
-import { MINIMAL_CONFIG, type RunContext, type Served } from './context.ts';
+import { MINIMAL_CONFIG, SERVICE_CONFIG, type RunContext, type Served } from './context.ts';
 import { instrumentedConfig, readStats, resetStats } from './diagnose.ts';
 import type { LoadResult } from './load.ts';
 import type { Section } from './report.ts';
@@ -20,7 +20,8 @@ interface Target {
 
 /**
  * Single tasks: POST /tasks under a fixed number of connections from a separate process,
- * against the service and against a minimal Worker (zod + one D1 upsert), both under
+ * against the service (also with a log line for every request, REQUEST_LOG=all) and against
+ * a minimal Worker (zod + one D1 upsert), all under
  * `wrangler dev`, in alternating rounds of equal length after a warm-up. The minimal Worker
  * is also loaded with a read batch before its upsert, to price a second D1 round trip alone;
  * then one more round against the instrumented service, under the CPU profiler, counts its
@@ -30,6 +31,7 @@ export async function runSingle(context: RunContext): Promise<Section> {
   const { connections, seconds, rounds, warmupSeconds } = context.options.sizes.single;
   const measured = {
     service: emptyThroughput(),
+    logAll: emptyThroughput(),
     reference: emptyThroughput(),
     readFirst: emptyThroughput(),
   };
@@ -37,10 +39,17 @@ export async function runSingle(context: RunContext): Promise<Section> {
   try {
     const service = await context.serveService('single-service');
     servers.push(service);
+    // The same service writing a log line for every request, not only for problems.
+    const logAll = await context.serveService('single-service-log-all', SERVICE_CONFIG, {
+      ...context.options.serviceVars,
+      REQUEST_LOG: 'all',
+    });
+    servers.push(logAll);
     const reference = await context.serveReference(MINIMAL_CONFIG, 'single-minimal');
     servers.push(reference);
     const targets: Record<keyof typeof measured, Target> = {
       service: { served: service, path: '/tasks' },
+      logAll: { served: logAll, path: '/tasks' },
       reference: { served: reference, path: '/tasks' },
       readFirst: { served: reference, path: '/tasks?read_first=1' },
     };

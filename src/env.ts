@@ -11,6 +11,7 @@ interface Bindings {
   UPLOAD_STEP_SECONDS: string;
   UPLOAD_LEASE_SECONDS: string;
   UPLOAD_RETENTION_DAYS: string;
+  REQUEST_LOG: string;
 }
 
 declare global {
@@ -31,11 +32,20 @@ const settingsSchema = z.object({
   UPLOAD_STEP_SECONDS: z.coerce.number().min(0),
   UPLOAD_LEASE_SECONDS: z.coerce.number().positive(),
   UPLOAD_RETENTION_DAYS: z.coerce.number().positive(),
+  REQUEST_LOG: z.enum(['all', 'problems']),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Settings by the env object they were read from: it lives as long as the isolate. */
+const settingsByEnv = new WeakMap<Env, Settings>();
+
 /** The string variables of wrangler.toml, checked and converted; a bad value fails loudly. */
 export function readSettings(env: Env): Settings {
-  return settingsSchema.parse(env);
+  let settings = settingsByEnv.get(env);
+  if (!settings) {
+    settings = settingsSchema.parse(env);
+    settingsByEnv.set(env, settings);
+  }
+  return settings;
 }
