@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sleep } from './dev-server.ts';
 import { DevTools } from './devtools.ts';
 
-const heapUsageSchema = z.object({ usedSize: z.number() });
+const heapUsageSchema = z.object({ usedSize: z.number(), totalSize: z.number() });
 
 const REPLY_TIMEOUT_MS = 2_000;
 
@@ -12,6 +12,8 @@ export interface HeapSample {
   at: number;
   /** Live V8 heap of the Worker's isolate right after a full garbage collection. */
   liveBytes: number;
+  /** The heap V8 holds for the isolate then, live or not (its committed size). */
+  heldBytes: number;
 }
 
 /**
@@ -55,6 +57,6 @@ export class HeapSampler {
   private async sample(): Promise<HeapSample> {
     await this.devTools.call('HeapProfiler.collectGarbage');
     const usage = heapUsageSchema.parse(await this.devTools.call('Runtime.getHeapUsage'));
-    return { at: Date.now(), liveBytes: usage.usedSize };
+    return { at: Date.now(), liveBytes: usage.usedSize, heldBytes: usage.totalSize };
   }
 }
