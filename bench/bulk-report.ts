@@ -25,10 +25,24 @@ export interface BulkResults {
   stages: StageTimings;
 }
 
+/**
+ * The fastest any upload of this file could finish here, whatever the code: receiving and
+ * storing the file (as measured), reading it back, parsing, validating every row with the
+ * contract's zod schemas and applying its rules (the in-memory stages, measured alone), and
+ * writing the rows with D1 exactly as fast as the raw ceiling. Locally they cannot overlap:
+ * one thread runs the Worker and the D1 simulator.
+ */
+function floorMs(results: BulkResults): { receiveMs: number; totalMs: number } {
+  const { service, stages, raw } = results;
+  const receiveMs = Date.parse(service.first.final.created_at) - service.first.sentAt;
+  return { receiveMs, totalMs: receiveMs + stages.rules_ms + raw.insert.d1Ms };
+}
+
 export function bulkSection(results: BulkResults): Section {
   const { file, service, raw, native } = results;
   const rate = (ms: number) => file.rows / (ms / 1000);
   const upload = rate(service.first.totalMs);
+  const floor = rate(floorMs(results).totalMs);
   const reupload = rate(service.again.totalMs);
   const ceiling = rate(raw.insert.d1Ms);
   const uploadRatio = ratio(upload, ceiling);
@@ -142,7 +156,9 @@ export function bulkSection(results: BulkResults): Section {
     notes: diagnosisNotes(results),
     targets: [
       {
-        text: `upload end to end at least 0.6x the raw D1 ceiling: ${uploadRatio.toFixed(2)}x`,
+        text:
+          `upload end to end at least 0.6x the raw D1 ceiling: ${uploadRatio.toFixed(2)}x ` +
+          `(no upload can pass ${ratio(floor, ceiling).toFixed(2)}x here, see below)`,
         met: uploadRatio >= 0.6,
       },
     ],
@@ -153,6 +169,13 @@ export function bulkSection(results: BulkResults): Section {
         unit: 'rows/s',
         ratio: ratio(upload, ceiling),
         reference: 'raw D1 ceiling',
+      },
+      {
+        name: 'bulk-upload-floor',
+        value: floor,
+        unit: 'rows/s',
+        ratio: ratio(floor, ceiling),
+        reference: 'raw D1 ceiling; receiving, in-memory stages and raw D1 time alone',
       },
       {
         name: 'bulk-upload-native',
@@ -202,7 +225,7 @@ function roundTripTable(results: BulkResults, ceiling: number): Table {
     [first, again].map((run, index) => {
       // The consumer commits every full chunk, then once more at the end of the file: the
       // last rows, or nothing but the final counters when the rows filled the last chunk.
-      const commits = Math.floor(results.file.rows / run.chunkRows) + 1;
+      const commits = Math.max(1, Math.ceil(results.file.rows / run.chunkRows));
       return [
         index === 0 ? 'upload, under the CPU profiler' : 're-upload',
         run.chunkRows,
@@ -273,12 +296,11 @@ function diagnosisNotes(results: BulkResults): string[] {
   const { file, stages, raw, service } = results;
   const outside = run.d1.handlerMs - run.d1.d1Ms;
   const roundTrips = run.d1.batches + run.d1.singles;
-  const receiveMs = Date.parse(service.first.final.created_at) - service.first.sentAt;
-  const boundMs = receiveMs + stages.rules_ms + raw.insert.d1Ms;
+  const { receiveMs, totalMs: boundMs } = floorMs(results);
   const ceilingRate = file.rows / (raw.insert.d1Ms / 1000);
   const boundRate = file.rows / (boundMs / 1000);
 
-  const commits = Math.floor(file.rows / run.chunkRows) + 1;
+  const commits = Math.max(1, Math.ceil(file.rows / run.chunkRows));
   return [
     `At UPLOAD_CHUNK_ROWS=${run.chunkRows} the consumer made ${roundTrips} D1 round trips ` +
       `(${run.d1.batches} batches over ${commits} chunk commits, and ${run.d1.singles} single ` +
@@ -292,10 +314,17 @@ function diagnosisNotes(results: BulkResults): string[] {
     `Locally one thread runs the Worker and the D1 simulator alike: the runtime's main thread ` +
       `was busy ${seconds(service.first.cpu.runtimeMainThread)} s of the upload's ` +
       `${seconds(service.first.totalMs)} s, so JavaScript and D1 work add up instead of ` +
-      'overlapping. With D1 as fast as the raw ceiling, receiving the file ' +
-      `(${seconds(receiveMs)} s) plus the in-memory stages plus the ceiling's D1 time would ` +
-      `still allow at most ${Math.round(boundRate)} rows/s here, ` +
-      `${(boundRate / ceilingRate).toFixed(2)}x the ceiling.`,
+      'overlapping. So no upload of this file can finish faster here than receiving and ' +
+      `storing it (${seconds(receiveMs)} s), the in-memory work every row needs, as this ` +
+      `service does it (reading the file back, parsing, validating with the zod schemas, the ` +
+      `rules: ${seconds(stages.rules_ms)} s) and the raw ceiling's D1 time ` +
+      `(${seconds(raw.insert.d1Ms)} s) added up: ${seconds(boundMs)} s, ` +
+      `${Math.round(boundRate)} rows/s, ${(boundRate / ceilingRate).toFixed(2)}x the ceiling. ` +
+      'That floor leaves out the D1 statements an upload needs beyond the rows (its lease ' +
+      'guard, agents, progress and row errors, committed with each chunk) and the ' +
+      'serialization of the rows for D1, which the raw ceiling receives ready-made. Where D1 ' +
+      'is remote, parsing the next chunk could overlap the commit of the last; locally it ' +
+      'cannot.',
     'While a consumer step runs, the local runtime answers no HTTP request (its event loop ' +
       'stays busy with in-process D1 calls), so the 202 and the polls arrive when a step ends; ' +
       'the end-to-end time is measured to the first poll that sees `completed`.',
