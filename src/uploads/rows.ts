@@ -14,29 +14,28 @@ export type RowResult = { ok: true; task: TaskInput } | { ok: false; error: RowE
  * is an absent field, a custom cell's text is its value (no type guessing).
  */
 export function readRow(cells: string[], columns: ColumnMap, width: number): RowResult {
-  if (cells.slice(width).some((cell) => cell !== '')) {
-    return failure('too_many_cells', null, `has ${cells.length} cells; the header has ${width}`);
+  for (let index = width; index < cells.length; index++) {
+    if (cells[index] !== '') {
+      return failure('too_many_cells', null, `has ${cells.length} cells; the header has ${width}`);
+    }
   }
 
-  const cell = (index: number | null) => {
-    const value = index === null ? undefined : cells[index];
-    return value === '' ? undefined : value;
-  };
-  const customAttributes = Object.fromEntries(
-    columns.custom.flatMap(({ key, index }) =>
-      cell(index) === undefined ? [] : [[key, cell(index)]],
-    ),
-  );
+  const customAttributes: [string, string][] = [];
+  for (const { key, index } of columns.custom) {
+    const value = cells[index];
+    if (value) customAttributes.push([key, value]);
+  }
 
   const parsed = taskInputSchema.safeParse({
-    external_id: cell(columns.externalId),
+    external_id: cellAt(cells, columns.externalId),
     agent: {
-      external_id: cell(columns.agentExternalId),
-      email: cell(columns.agentEmail),
-      name: cell(columns.agentName),
+      external_id: cellAt(cells, columns.agentExternalId),
+      email: cellAt(cells, columns.agentEmail),
+      name: cellAt(cells, columns.agentName),
     },
-    completed_at: cell(columns.completedAt),
-    custom_attributes: customAttributes,
+    completed_at: cellAt(cells, columns.completedAt),
+    // Entries, not assignments: a column named custom___proto__ must stay a plain key.
+    custom_attributes: Object.fromEntries(customAttributes),
   });
   if (parsed.success) return { ok: true, task: parsed.data };
 
@@ -51,6 +50,11 @@ export function readRow(cells: string[], columns: ColumnMap, width: number): Row
   const code = `${absent ? 'missing' : 'invalid'}_${first.field}`;
   const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
   return failure(code, first.field, message);
+}
+
+/** The cell's text, or undefined for an empty cell or one the row lacks. */
+function cellAt(cells: string[], index: number | null): string | undefined {
+  return index === null ? undefined : cells[index] || undefined;
 }
 
 /** The CSV column a task field comes from: `agent.email` is `agent_email`, and so on. */
