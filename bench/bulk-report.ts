@@ -26,9 +26,9 @@ export interface BulkResults {
 }
 
 /**
- * The fastest any upload of this file could finish here, whatever the code: receiving and
- * storing the file (as measured), reading it back, parsing, validating every row with the
- * contract's zod schemas and applying its rules (the in-memory stages, measured alone), and
+ * The fastest this service could upload the file here, however lean the rest of its code:
+ * receiving and storing the file (as measured), reading it back, parsing, validating every
+ * row with the zod schemas and applying the rules (its in-memory stages, measured alone), and
  * writing the rows with D1 exactly as fast as the raw ceiling. Locally they cannot overlap:
  * one thread runs the Worker and the D1 simulator.
  */
@@ -158,7 +158,7 @@ export function bulkSection(results: BulkResults): Section {
       {
         text:
           `upload end to end at least 0.6x the raw D1 ceiling: ${uploadRatio.toFixed(2)}x ` +
-          `(no upload can pass ${ratio(floor, ceiling).toFixed(2)}x here, see below)`,
+          `(this service's floor here: ${ratio(floor, ceiling).toFixed(2)}x, see below)`,
         met: uploadRatio >= 0.6,
       },
     ],
@@ -314,7 +314,7 @@ function diagnosisNotes(results: BulkResults): string[] {
     `Locally one thread runs the Worker and the D1 simulator alike: the runtime's main thread ` +
       `was busy ${seconds(service.first.cpu.runtimeMainThread)} s of the upload's ` +
       `${seconds(service.first.totalMs)} s, so JavaScript and D1 work add up instead of ` +
-      'overlapping. So no upload of this file can finish faster here than receiving and ' +
+      'overlapping. So this service cannot upload the file faster here than receiving and ' +
       `storing it (${seconds(receiveMs)} s), the in-memory work every row needs, as this ` +
       `service does it (reading the file back, parsing, validating with the zod schemas, the ` +
       `rules: ${seconds(stages.rules_ms)} s) and the raw ceiling's D1 time ` +
