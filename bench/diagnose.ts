@@ -4,25 +4,11 @@ import { join, relative } from 'node:path';
 import { OUT_DIR, SERVICE_CONFIG, type RunContext } from './context.ts';
 import { profileWorker, type CpuProfile } from './cpu-profile.ts';
 import type { CsvFile } from './generate-csv.ts';
+import type { D1Stats, InstrumentedStats } from './reference/d1-stats.ts';
 import { uploadAndWait, type TimedUpload } from './upload-client.ts';
 import { PROJECT_ROOT } from './wrangler.ts';
 
 export const PARSE_ONLY_CONFIG = 'bench/reference/parse-only.toml';
-
-/** What bench/reference/instrumented.ts counted, for requests or for queue invocations. */
-export interface D1Stats {
-  calls: number;
-  handlerMs: number;
-  batches: number;
-  batchedStatements: number;
-  singles: number;
-  d1Ms: number;
-}
-
-export interface InstrumentedStats {
-  fetch: D1Stats;
-  queue: D1Stats;
-}
 
 export interface InstrumentedUpload {
   chunkRows: number;

@@ -1,6 +1,6 @@
 import type { CpuProfile } from './cpu-profile.ts';
 import type { ServerCpu } from './dev-server.ts';
-import type { D1Stats } from './diagnose.ts';
+import type { D1Stats } from './reference/d1-stats.ts';
 import type { Sizes } from './options.ts';
 import { formatNumber, formatRatio, profileTable, ratio, type Section } from './report.ts';
 

@@ -4,18 +4,7 @@
 // here (bench/diagnose.ts writes it); GET /__bench/d1-stats reads the counts, DELETE resets.
 
 import worker from '../../src/index';
-
-interface D1Stats {
-  /** Requests or queue invocations, and the time spent inside them. */
-  calls: number;
-  handlerMs: number;
-  /** `db.batch()` calls, and the statements they carried. */
-  batches: number;
-  batchedStatements: number;
-  /** Statements sent on their own (`first`, `run`, `all`, `raw`). */
-  singles: number;
-  d1Ms: number;
-}
+import type { D1Stats } from './d1-stats';
 
 const stats = { fetch: emptyStats(), queue: emptyStats() };
 
