@@ -3,12 +3,11 @@ import { ingestTasks } from '../ingest/ingest';
 import type { AppliedTask } from '../ingest/rules';
 import { SnapshotCache } from '../ingest/snapshot-cache';
 import { mapColumns } from '../uploads/columns';
-import { CsvError } from '../uploads/csv/errors';
-import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
 import { findUploadById } from '../uploads/repository';
 import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
 import { wakeUpload, type UploadMessage } from './messages';
+import { nextRecord, openRecords } from './records';
 import { claimUpload, failUpload, recordChunk, releaseUpload } from './repository';
 
 export type StepOutcome =
@@ -139,33 +138,6 @@ async function readAndCommit(
     await records.return(undefined);
   }
 }
-
-type NextRecord =
-  { kind: 'record'; record: CsvRecord } | { kind: 'end' } | { kind: 'invalid'; reason: string };
-
-/** The next record, the end of the file, or why the file cannot be read further. */
-async function nextRecord(records: AsyncGenerator<CsvRecord, void>): Promise<NextRecord> {
-  try {
-    const next = await records.next();
-    return next.done ? { kind: 'end' } : { kind: 'record', record: next.value };
-  } catch (error) {
-    if (error instanceof CsvError) return { kind: 'invalid', reason: error.message };
-    throw error;
-  }
-}
-
-/** The file's records from the stored offset on (a ranged read), or null if it is gone. */
-async function openRecords(env: Env, upload: Upload) {
-  if (upload.nextOffset >= upload.sizeBytes) return emptyRecords();
-
-  const object = await env.UPLOADS.get(upload.objectKey, {
-    range: { offset: upload.nextOffset },
-  });
-  if (!object) return null;
-  return parseCsv(object.body, { offset: upload.nextOffset, line: upload.nextLine });
-}
-
-async function* emptyRecords(): AsyncGenerator<CsvRecord, void> {}
 
 /** The chunk's tasks, row errors and progress in one transaction (see ingestTasks). */
 async function commit(
