@@ -7,7 +7,7 @@ export const STATEMENTS_PER_BATCH = 10;
 
 /**
  * The generated rows as the service would store them, already cut into JSON texts of 1,000
- * rows (one `json_each(?)` parameter each): the raw references do nothing but write them.
+ * rows (one `jsonb_each(?)` parameter each): the raw references do nothing but write them.
  */
 export interface RawRows {
   employees: string[];
@@ -18,29 +18,16 @@ export interface RawRows {
 export function buildRawRows(rowCount: number): RawRows {
   const now = new Date().toISOString();
   const employees = Array.from({ length: Math.min(AGENT_COUNT, rowCount) }, (_, k) => {
-    const agent = agentOf(k);
-    return {
-      id: newId('emp'),
-      external_id: agent.externalId,
-      email: agent.email,
-      email_key: agent.email.toLowerCase(),
-      name: agent.name,
-      created_at: now,
-      updated_at: now,
-    };
+    const { externalId, email, name } = agentOf(k);
+    return [newId('emp'), externalId, email, email.toLowerCase(), name, now, now];
   });
 
-  const tasks: object[] = [];
+  // Columns in the order of the raw references' column lists (reference/raw-d1-sql.ts).
+  const tasks: unknown[][] = [];
   for (const row of generateRows(rowCount)) {
-    tasks.push({
-      id: newId('task'),
-      external_id: row.externalId,
-      employee_id: employees[row.agent]!.id,
-      completed_at: row.completedAtUtc,
-      custom_attributes: row.customAttributes,
-      created_at: now,
-      updated_at: now,
-    });
+    const employeeId = employees[row.agent]![0];
+    const custom = row.customAttributes;
+    tasks.push([newId('task'), row.externalId, employeeId, row.completedAtUtc, custom, now, now]);
   }
   return { employees: toJsonTexts(employees), tasks: toJsonTexts(tasks), taskCount: tasks.length };
 }
@@ -54,7 +41,7 @@ export function inBatches(texts: string[]): string[][] {
   return batches;
 }
 
-function toJsonTexts(rows: object[]): string[] {
+function toJsonTexts(rows: unknown[][]): string[] {
   const texts: string[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     texts.push(JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT)));

@@ -1,5 +1,5 @@
 // The raw D1 ceiling: rows arrive as ready JSON, one line per statement (1,000 rows each),
-// and are upserted with `INSERT ... SELECT ... FROM json_each(?)`, all of a request's lines
+// and are upserted with `INSERT ... SELECT ... FROM jsonb_each(?)`, all of a request's lines
 // in one batch. No parsing, no validation, no reads: only what D1 itself costs.
 
 import { UPSERT_EMPLOYEES, UPSERT_TASKS } from './raw-d1-sql';

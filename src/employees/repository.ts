@@ -50,16 +50,24 @@ export function insertEmployees(
   organizationId: string,
   employees: readonly Employee[],
 ): D1PreparedStatement[] {
-  return toJsonBatches(employees.map(toJsonRow)).map((json) =>
+  const rows = employees.map((employee) => [
+    employee.id,
+    employee.externalId,
+    employee.email,
+    emailKeyOf(employee),
+    employee.name,
+    employee.createdAt,
+    employee.updatedAt,
+  ]);
+  return toJsonBatches(rows).map((json) =>
     db
       .prepare(
         `INSERT INTO employees
                 (id, organization_id, external_id, email, email_key, name, revision,
                  created_at, updated_at)
-         SELECT row.value ->> 'id', ?1, row.value ->> 'external_id', row.value ->> 'email',
-                row.value ->> 'email_key', row.value ->> 'name', 0,
-                row.value ->> 'created_at', row.value ->> 'updated_at'
-           FROM json_each(?2) AS row`,
+         SELECT row.value ->> 0, ?1, row.value ->> 1, row.value ->> 2, row.value ->> 3,
+                row.value ->> 4, 0, row.value ->> 5, row.value ->> 6
+           FROM jsonb_each(?2) AS row`,
       )
       .bind(organizationId, json),
   );
@@ -73,37 +81,34 @@ export function updateEmployees(
   db: D1Database,
   employees: readonly { employee: Employee; readRevision: number }[],
 ): D1PreparedStatement[] {
-  const rows = employees.map(({ employee, readRevision }) => ({
-    ...toJsonRow(employee),
-    read_revision: readRevision,
-  }));
+  const rows = employees.map(({ employee, readRevision }) => [
+    employee.id,
+    readRevision,
+    employee.externalId,
+    employee.email,
+    emailKeyOf(employee),
+    employee.name,
+    employee.updatedAt,
+  ]);
 
   return toJsonBatches(rows).flatMap((json) => [
     revisionGuard(db, 'employees', json),
     db
       .prepare(
         `UPDATE employees
-            SET external_id = row.value ->> 'external_id',
-                email = row.value ->> 'email',
-                email_key = row.value ->> 'email_key',
-                name = row.value ->> 'name',
+            SET external_id = row.value ->> 2,
+                email = row.value ->> 3,
+                email_key = row.value ->> 4,
+                name = row.value ->> 5,
                 revision = employees.revision + 1,
-                updated_at = row.value ->> 'updated_at'
-           FROM json_each(?1) AS row
-          WHERE employees.id = row.value ->> 'id'`,
+                updated_at = row.value ->> 6
+           FROM jsonb_each(?1) AS row
+          WHERE employees.id = row.value ->> 0`,
       )
       .bind(json),
   ]);
 }
 
-function toJsonRow(employee: Employee) {
-  return {
-    id: employee.id,
-    external_id: employee.externalId,
-    email: employee.email,
-    email_key: employee.email === null ? null : emailKey(employee.email),
-    name: employee.name,
-    created_at: employee.createdAt,
-    updated_at: employee.updatedAt,
-  };
+function emailKeyOf(employee: Employee): string | null {
+  return employee.email === null ? null : emailKey(employee.email);
 }

@@ -3,8 +3,8 @@ export type RevisedTable = 'employees' | 'tasks';
 
 /**
  * A statement that aborts its batch, through the always-failing CHECK of `write_conflicts`,
- * if any row of `rowsJson` (objects with `id` and `read_revision`) was written since it was
- * read. Put it before the batch's UPDATE of the same rows.
+ * if any row of `rowsJson` (arrays that start with the id and the revision read) was written
+ * since it was read. Put it before the batch's UPDATE of the same rows.
  */
 export function revisionGuard(
   db: D1Database,
@@ -15,9 +15,9 @@ export function revisionGuard(
     .prepare(
       `INSERT INTO write_conflicts (ok)
        SELECT 0
-         FROM json_each(?1) AS row
-         JOIN ${table} AS stored ON stored.id = row.value ->> 'id'
-        WHERE stored.revision <> row.value ->> 'read_revision'
+         FROM jsonb_each(?1) AS row
+         JOIN ${table} AS stored ON stored.id = row.value ->> 0
+        WHERE stored.revision <> row.value ->> 1
         LIMIT 1`,
     )
     .bind(rowsJson);

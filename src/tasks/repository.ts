@@ -97,16 +97,24 @@ export function insertTasks(
   organizationId: string,
   tasks: readonly TaskRecord[],
 ): D1PreparedStatement[] {
-  return toJsonBatches(tasks.map(toJsonRow)).map((json) =>
+  const rows = tasks.map((task) => [
+    task.id,
+    task.externalId,
+    task.employeeId,
+    task.completedAt,
+    task.customAttributes,
+    task.createdAt,
+    task.updatedAt,
+  ]);
+  return toJsonBatches(rows).map((json) =>
     db
       .prepare(
         `INSERT INTO tasks
                 (id, organization_id, external_id, employee_id, completed_at, custom_attributes,
                  revision, created_at, updated_at)
-         SELECT row.value ->> 'id', ?1, row.value ->> 'external_id', row.value ->> 'employee_id',
-                row.value ->> 'completed_at', row.value ->> 'custom_attributes', 0,
-                row.value ->> 'created_at', row.value ->> 'updated_at'
-           FROM json_each(?2) AS row`,
+         SELECT row.value ->> 0, ?1, row.value ->> 1, row.value ->> 2, row.value ->> 3,
+                row.value ->> 4, 0, row.value ->> 5, row.value ->> 6
+           FROM jsonb_each(?2) AS row`,
       )
       .bind(organizationId, json),
   );
@@ -120,36 +128,28 @@ export function updateTasks(
   db: D1Database,
   tasks: readonly { task: TaskRecord; readRevision: number }[],
 ): D1PreparedStatement[] {
-  const rows = tasks.map(({ task, readRevision }) => ({
-    ...toJsonRow(task),
-    read_revision: readRevision,
-  }));
+  const rows = tasks.map(({ task, readRevision }) => [
+    task.id,
+    readRevision,
+    task.employeeId,
+    task.completedAt,
+    task.customAttributes,
+    task.updatedAt,
+  ]);
 
   return toJsonBatches(rows).flatMap((json) => [
     revisionGuard(db, 'tasks', json),
     db
       .prepare(
         `UPDATE tasks
-            SET employee_id = row.value ->> 'employee_id',
-                completed_at = row.value ->> 'completed_at',
-                custom_attributes = row.value ->> 'custom_attributes',
+            SET employee_id = row.value ->> 2,
+                completed_at = row.value ->> 3,
+                custom_attributes = row.value ->> 4,
                 revision = tasks.revision + 1,
-                updated_at = row.value ->> 'updated_at'
-           FROM json_each(?1) AS row
-          WHERE tasks.id = row.value ->> 'id'`,
+                updated_at = row.value ->> 5
+           FROM jsonb_each(?1) AS row
+          WHERE tasks.id = row.value ->> 0`,
       )
       .bind(json),
   ]);
-}
-
-function toJsonRow(task: TaskRecord) {
-  return {
-    id: task.id,
-    external_id: task.externalId,
-    employee_id: task.employeeId,
-    completed_at: task.completedAt,
-    custom_attributes: task.customAttributes,
-    created_at: task.createdAt,
-    updated_at: task.updatedAt,
-  };
 }

@@ -6,24 +6,23 @@ export function insertRowErrors(
   uploadId: string,
   errors: readonly UploadRowError[],
 ): D1PreparedStatement[] {
-  const rows = errors.map((error) => ({
-    row_number: error.row,
-    line: error.line,
-    external_id: error.externalId,
-    code: error.code,
-    field: error.field,
-    message: error.message,
-    cells: JSON.stringify(error.cells),
-  }));
+  const rows = errors.map((error) => [
+    error.row,
+    error.line,
+    error.externalId,
+    error.code,
+    error.field,
+    error.message,
+    JSON.stringify(error.cells),
+  ]);
   return toJsonBatches(rows).map((json) =>
     db
       .prepare(
         `INSERT INTO upload_errors
                 (upload_id, row_number, line, external_id, code, field, message, cells)
-         SELECT ?1, row.value ->> 'row_number', row.value ->> 'line', row.value ->> 'external_id',
-                row.value ->> 'code', row.value ->> 'field', row.value ->> 'message',
-                row.value ->> 'cells'
-           FROM json_each(?2) AS row`,
+         SELECT ?1, row.value ->> 0, row.value ->> 1, row.value ->> 2, row.value ->> 3,
+                row.value ->> 4, row.value ->> 5, row.value ->> 6
+           FROM jsonb_each(?2) AS row`,
       )
       .bind(uploadId, json),
   );
