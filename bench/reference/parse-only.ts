@@ -10,6 +10,7 @@ import { Workspace } from '../../src/ingest/workspace';
 import { Chunk, type Position } from '../../src/pipeline/chunk';
 import { mapColumns } from '../../src/uploads/columns';
 import { parseCsv } from '../../src/uploads/csv/parser';
+import { RowReader } from '../../src/uploads/rows';
 
 interface Env {
   UPLOADS: R2Bucket;
@@ -60,8 +61,8 @@ async function runStage(env: Env, stage: Stage, chunkRows: number): Promise<numb
   const columns = header ? mapColumns(header.cells) : null;
   if (!header || !columns?.ok) throw new Error('the file has no usable header');
 
-  const newChunk = (position: Position) =>
-    new Chunk(columns.columns, header.cells.length, position);
+  const rowReader = new RowReader(columns.columns, header.cells.length);
+  const newChunk = (position: Position) => new Chunk(rowReader, position);
   // Like the consumer, each chunk starts from the employees stored so far and no tasks.
   const employees: Employee[] = [];
   const now = new Date().toISOString();

@@ -1,7 +1,6 @@
 import type { TaskInput } from '../tasks/schemas';
 import type { CsvRecord } from '../uploads/csv/parser';
-import type { ColumnMap } from '../uploads/columns';
-import { readRow } from '../uploads/rows';
+import type { RowReader } from '../uploads/rows';
 import type { UploadRowError } from '../uploads/upload';
 
 /** Where the next unread record starts, in bytes, physical lines and spreadsheet rows. */
@@ -17,8 +16,7 @@ export class Chunk {
   readonly errors: UploadRowError[] = [];
 
   constructor(
-    private readonly columns: ColumnMap,
-    private readonly width: number,
+    private readonly rows: RowReader,
     public position: Position,
   ) {}
 
@@ -43,13 +41,13 @@ export class Chunk {
             message: `The quoting is malformed: ${record.problem}.`,
           },
         }
-      : readRow(record.cells, this.columns, this.width);
+      : this.rows.read(record.cells);
     if (result.ok) {
       this.tasks.push(result.task);
       return;
     }
 
-    const externalId = record.cells[this.columns.externalId]?.trim() || null;
+    const externalId = this.rows.externalIdOf(record.cells);
     this.errors.push({ row, line: record.line, externalId, ...result.error, cells: record.cells });
   }
 }

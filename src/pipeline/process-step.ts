@@ -4,6 +4,7 @@ import type { AppliedTask } from '../ingest/rules';
 import { SnapshotCache } from '../ingest/snapshot-cache';
 import { mapColumns } from '../uploads/columns';
 import { findUploadById } from '../uploads/repository';
+import { RowReader } from '../uploads/rows';
 import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
 import { wakeUpload, type UploadMessage } from './messages';
@@ -96,7 +97,9 @@ async function readAndCommit(
 
   const deadline = Date.now() + settings.UPLOAD_STEP_SECONDS * 1000;
   const start = { offset: upload.nextOffset, line: upload.nextLine, row: upload.nextRow };
-  let chunk = new Chunk(columns.columns, upload.header.length, start);
+  // One reader for the step, so that it remembers the agents of every chunk.
+  const rowReader = new RowReader(columns.columns, upload.header.length);
+  let chunk = new Chunk(rowReader, start);
   let processed = upload.processedRows;
   let rows = 0;
   // The employees this step has read and written, so that a chunk can skip its read round
@@ -132,7 +135,7 @@ async function readAndCommit(
       if (Date.now() > deadline || rows >= MAX_ROWS_PER_STEP) {
         return continueLater(env, lease, rows);
       }
-      chunk = new Chunk(columns.columns, upload.header.length, chunk.position);
+      chunk = new Chunk(rowReader, chunk.position);
     }
   } finally {
     await records.return(undefined);

@@ -54,14 +54,20 @@ const completedAtSchema = z.string(required('a string')).transform((value, conte
   return z.NEVER;
 });
 
+/** A key of `custom_attributes`; CSV uploads check their custom columns with it once, up front. */
+export const customAttributeKeySchema = z
+  .string()
+  .min(1, 'keys must not be empty')
+  .max(255, 'keys must be at most 255 characters');
+
 const customAttributesSchema = z
   .record(
-    z.string().min(1, 'keys must not be empty').max(255, 'keys must be at most 255 characters'),
+    customAttributeKeySchema,
     // Values come from JSON.parse or are CSV text: they are JSON already, whatever their type.
     z.unknown(),
     required('a JSON object'),
   )
-  .refine((attributes) => fitsInBytes(attributes, MAX_CUSTOM_ATTRIBUTES_BYTES), {
+  .refine(fitsCustomAttributes, {
     message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,
   });
 
@@ -104,7 +110,12 @@ export type Task = z.infer<typeof taskSchema>;
 
 const encoder = new TextEncoder();
 
-function fitsInBytes(attributes: Record<string, unknown>, maxBytes: number): boolean {
+/**
+ * Whether the attributes' JSON takes at most MAX_CUSTOM_ATTRIBUTES_BYTES of UTF-8: the size
+ * rule of `custom_attributes`, which an upload's row reader also applies to every row.
+ */
+export function fitsCustomAttributes(attributes: Record<string, unknown>): boolean {
+  const maxBytes = MAX_CUSTOM_ATTRIBUTES_BYTES;
   // Text values (every CSV cell) bound their JSON without writing it: a UTF-16 unit is at
   // most 6 bytes there (a \u escape), and quotes, colon and comma add 6 per entry.
   const bound = boundOfTextValues(attributes);

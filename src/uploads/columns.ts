@@ -1,3 +1,5 @@
+import { customAttributeKeySchema } from '../tasks/schemas';
+
 /** Where each field of a task sits in the CSV's cells, read from its header row. */
 export interface ColumnMap {
   externalId: number;
@@ -58,14 +60,28 @@ function unknownOrEmpty(names: string[]): ColumnError[] {
     if (name === '') {
       return [{ column: '', message: `column ${position + 1} has no name` }];
     }
-    if (isCustom(name) && name.length === CUSTOM_PREFIX.length) {
-      return [{ column: name, message: 'needs an attribute name after custom_' }];
-    }
-    if (!isCustom(name) && !KNOWN.includes(name.toLowerCase())) {
+    if (isCustom(name)) return customKeyErrors(name);
+    if (!KNOWN.includes(name.toLowerCase())) {
       return [{ column: name, message: 'is not a known column; prefix extra data with custom_' }];
     }
     return [];
   });
+}
+
+/**
+ * A custom column's attribute name must be a key that `custom_attributes` accepts, or every
+ * row with a value in that column would be refused: the header is refused instead.
+ */
+function customKeyErrors(name: string): ColumnError[] {
+  const key = name.slice(CUSTOM_PREFIX.length);
+  if (key === '') return [{ column: name, message: 'needs an attribute name after custom_' }];
+  // JSON objects cannot keep this key as data: stored attributes would silently lack it.
+  if (key === '__proto__') return [{ column: name, message: 'cannot be an attribute name' }];
+
+  const checked = customAttributeKeySchema.safeParse(key);
+  if (checked.success) return [];
+  const problem = checked.error.issues[0]!.message;
+  return [{ column: name, message: `is not a usable attribute name: ${problem}` }];
 }
 
 function missing(names: string[]): ColumnError[] {

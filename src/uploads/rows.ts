@@ -1,4 +1,4 @@
-import { taskInputSchema, type TaskInput } from '../tasks/schemas';
+import { fitsCustomAttributes, taskInputSchema, type TaskInput } from '../tasks/schemas';
 import type { ColumnMap } from './columns';
 
 export interface RowError {
@@ -9,23 +9,105 @@ export interface RowError {
 
 export type RowResult = { ok: true; task: TaskInput } | { ok: false; error: RowError };
 
+type Agent = TaskInput['agent'];
+
+const fields = taskInputSchema.shape;
+
 /**
- * One data row as the task a POST would send, validated by the same schema: an empty cell
- * is an absent field, a custom cell's text is its value (no type guessing).
+ * Agents whose verdict a reader keeps: those of files with up to 10,000 of them. The memo
+ * starts afresh when it is full, so memory stays bounded whatever the file.
  */
-export function readRow(cells: string[], columns: ColumnMap, width: number): RowResult {
-  for (let index = width; index < cells.length; index++) {
-    if (cells[index] !== '') {
-      return failure('too_many_cells', null, `has ${cells.length} cells; the header has ${width}`);
+const MAX_REMEMBERED_AGENTS = 10_000;
+
+/**
+ * Reads the data rows of one upload as the tasks a POST would send, validated by the same
+ * schema: an empty cell is an absent field, a custom cell's text is its value (no type
+ * guessing). The header has already been checked (see `mapColumns`), custom keys included.
+ *
+ * Every row runs through the task schema's own field schemas, which is what one object parse
+ * does too; a file names the same few agents again and again, so an agent's verdict is kept
+ * and reused. A row that fails is parsed again as one object by `taskInputSchema`, so that
+ * its error reads exactly as the POST's would.
+ */
+export class RowReader {
+  private readonly agents = new Map<string, Agent | null>();
+
+  constructor(
+    private readonly columns: ColumnMap,
+    private readonly width: number,
+  ) {}
+
+  read(cells: string[]): RowResult {
+    for (let index = this.width; index < cells.length; index++) {
+      if (cells[index] !== '') {
+        const message = `has ${cells.length} cells; the header has ${this.width}`;
+        return failure('too_many_cells', null, message);
+      }
     }
+
+    const columns = this.columns;
+    const externalId = fields.external_id.safeParse(cellAt(cells, columns.externalId));
+    const agent = this.agentOf(cells);
+    const completedAt = fields.completed_at.safeParse(cellAt(cells, columns.completedAt));
+    const customAttributes = customAttributesOf(cells, columns);
+
+    if (externalId.success && agent && completedAt.success) {
+      if (fitsCustomAttributes(customAttributes)) {
+        const task = {
+          external_id: externalId.data,
+          agent,
+          completed_at: completedAt.data,
+          custom_attributes: customAttributes,
+        };
+        return { ok: true, task };
+      }
+    }
+    return explainRefusal(cells, columns, customAttributes);
   }
 
-  const customAttributes: [string, string][] = [];
+  /** The row's external id as the error report shows it, even when the row is refused. */
+  externalIdOf(cells: string[]): string | null {
+    return cells[this.columns.externalId]?.trim() || null;
+  }
+
+  /** The agent the row names, validated, or null when the agent schema refuses it. */
+  private agentOf(cells: string[]): Agent | null {
+    const { agentExternalId, agentEmail, agentName } = this.columns;
+    const externalId = cellAt(cells, agentExternalId);
+    const email = cellAt(cells, agentEmail);
+    const name = cellAt(cells, agentName);
+    // Lengths first, so that no text can make two different agents read as one key.
+    const key = `${lengthOf(externalId)}:${lengthOf(email)}:${externalId ?? ''}${email ?? ''}${name ?? ''}`;
+
+    const known = this.agents.get(key);
+    if (known !== undefined) return known;
+
+    const parsed = fields.agent.safeParse({ external_id: externalId, email, name });
+    // Shared by every row that names this agent, so nothing may change it.
+    const agent = parsed.success ? Object.freeze(parsed.data) : null;
+    if (this.agents.size >= MAX_REMEMBERED_AGENTS) this.agents.clear();
+    this.agents.set(key, agent);
+    return agent;
+  }
+}
+
+/** The row's non-empty custom cells, by attribute name. */
+function customAttributesOf(cells: string[], columns: ColumnMap): Record<string, string> {
+  const entries: [string, string][] = [];
   for (const { key, index } of columns.custom) {
     const value = cells[index];
-    if (value) customAttributes.push([key, value]);
+    if (value) entries.push([key, value]);
   }
+  // Entries, not assignments: an attribute named like an Object property stays a plain key.
+  return Object.fromEntries(entries);
+}
 
+/** The refusal of a row, from the whole task schema: the same issues, in the same order. */
+function explainRefusal(
+  cells: string[],
+  columns: ColumnMap,
+  customAttributes: Record<string, string>,
+): RowResult {
   const parsed = taskInputSchema.safeParse({
     external_id: cellAt(cells, columns.externalId),
     agent: {
@@ -34,9 +116,9 @@ export function readRow(cells: string[], columns: ColumnMap, width: number): Row
       name: cellAt(cells, columns.agentName),
     },
     completed_at: cellAt(cells, columns.completedAt),
-    // Entries, not assignments: a column named custom___proto__ must stay a plain key.
-    custom_attributes: Object.fromEntries(customAttributes),
+    custom_attributes: customAttributes,
   });
+  // Unreachable while the field schemas are the task schema's own; the task schema decides.
   if (parsed.success) return { ok: true, task: parsed.data };
 
   const problems = parsed.error.issues.map((issue) => {
@@ -50,6 +132,10 @@ export function readRow(cells: string[], columns: ColumnMap, width: number): Row
   const code = `${absent ? 'missing' : 'invalid'}_${first.field}`;
   const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
   return failure(code, first.field, message);
+}
+
+function lengthOf(text: string | undefined): number {
+  return text === undefined ? -1 : text.length;
 }
 
 /** The cell's text, or undefined for an empty cell or one the row lacks. */

@@ -37,6 +37,16 @@ const UNUSABLE_HEADERS: [string, string, string[]][] = [
     `external_id,agent_external_id,completed_at,custom_\n${ROW},x`,
     ['custom_'],
   ],
+  [
+    'a custom key over 255 characters',
+    `external_id,agent_external_id,completed_at,custom_${'k'.repeat(256)}\n${ROW},x`,
+    [`custom_${'k'.repeat(256)}`],
+  ],
+  [
+    'a custom key that a JSON object cannot keep',
+    `external_id,agent_external_id,completed_at,custom___proto__\n${ROW},x`,
+    ['custom___proto__'],
+  ],
   ['a column without a name', `external_id,agent_external_id,completed_at,\n${ROW},`, ['']],
   [
     'several problems at once',
