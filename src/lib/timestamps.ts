@@ -1,14 +1,20 @@
 /**
  * RFC 3339 / ISO 8601 date-times that carry an offset: `T` or a space between date and
  * time, optional seconds and a fraction of up to 9 digits, then `Z` or `±HH:MM` (also `±HHMM`).
- * Every uploaded row has one, so it is read by scanning character codes: a regular expression
- * with its captures, and a Date for every instant, cost twice as much per row.
+ * Every uploaded row has one, so it is read by scanning character codes and moved to UTC with
+ * integer arithmetic: a regular expression with its captures cost twice as much per row, and a
+ * Date for every instant with an offset three times as much.
  */
 
 /** Date-times without an offset, told apart only to explain why they are refused. */
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
+/** Where the optional parts start: `:SS` right after `YYYY-MM-DDTHH:MM`, then `.fraction`. */
+const SECONDS_COLON_AT = 16;
+const FRACTION_DOT_AT = 19;
+
 const MAX_FRACTION_DIGITS = 9;
+const MINUTES_PER_DAY = 24 * 60;
 
 const CHAR = {
   zero: 48,
@@ -39,25 +45,24 @@ export function parseTimestamp(input: string): ParsedTimestamp {
     return unreadable(text);
   }
 
-  const time = readSecondsAndFraction(text, 16);
-  if (!time) return unreadable(text);
-  const offset = readOffset(text, time.end);
+  const timeEnd = endOfSecondsAndFraction(text);
+  if (timeEnd < 0) return unreadable(text);
+  const offset = readOffset(text, timeEnd);
   if (offset === 'unreadable') return unreadable(text);
   if (offset === 'impossible') return impossible();
-  if (!isRealDateTime(year, month, day, hour, minute, time.second)) return impossible();
 
-  const { second, milliseconds } = time;
-  // Already UTC: the text holds the answer, with zero-padded seconds and milliseconds.
-  if (offset === 0) {
-    const utc = `${text.slice(0, 10)}T${text.slice(11, 16)}:${pad(second, 2)}.${pad(milliseconds, 3)}Z`;
-    return { ok: true, utc };
-  }
+  const second = timeEnd > SECONDS_COLON_AT ? digitsAt(text, SECONDS_COLON_AT + 1, 2) : 0;
+  if (!isRealDateTime(year, month, day, hour, minute, second)) return impossible();
 
-  // setUTCFullYear, unlike Date.UTC, takes the years 0 to 99 as they are.
-  const instant = new Date(0);
-  instant.setUTCFullYear(year, month - 1, day);
-  instant.setUTCHours(hour, minute - offset, second, milliseconds);
-  return { ok: true, utc: instant.toISOString() };
+  // Minutes in UTC from the start of the written day. An offset is under a day, so the instant
+  // falls on that day, or the day before (below 0) or after (from 1440); when it stays on the
+  // written day, as most do, the text already holds the date.
+  const utcMinute = hour * 60 + minute - offset;
+  const dayShift = Math.floor(utcMinute / MINUTES_PER_DAY);
+  const date = dayShift === 0 ? text.slice(0, 10) : formatShiftedDate(year, month, day, dayShift);
+  const clock = hoursAndMinutes(utcMinute - dayShift * MINUTES_PER_DAY);
+  const milliseconds = pad(millisecondsOfFraction(text, timeEnd), 3);
+  return { ok: true, utc: `${date}T${clock}:${twoDigits(second)}.${milliseconds}Z` };
 }
 
 function hasDateTimePunctuation(text: string): boolean {
@@ -70,25 +75,27 @@ function hasDateTimePunctuation(text: string): boolean {
   );
 }
 
-/** `:SS` and `.fraction`, both optional, from `start`; null if malformed. */
-function readSecondsAndFraction(text: string, start: number) {
-  if (text.charCodeAt(start) !== CHAR.colon) {
-    return { second: 0, milliseconds: 0, end: start };
-  }
-  const second = digitsAt(text, start + 1, 2);
-  if (second < 0) return null;
-  if (text.charCodeAt(start + 3) !== CHAR.dot) {
-    return { second, milliseconds: 0, end: start + 3 };
-  }
+/**
+ * Where the optional `:SS` and `.fraction` after the minutes end, or -1 if they are malformed.
+ * Only the end is returned, so that no object is made per row; the values are read from the text.
+ */
+function endOfSecondsAndFraction(text: string): number {
+  if (text.charCodeAt(SECONDS_COLON_AT) !== CHAR.colon) return SECONDS_COLON_AT;
+  if (digitsAt(text, SECONDS_COLON_AT + 1, 2) < 0) return -1;
+  if (text.charCodeAt(FRACTION_DOT_AT) !== CHAR.dot) return FRACTION_DOT_AT;
 
-  const fractionStart = start + 4;
+  const fractionStart = FRACTION_DOT_AT + 1;
   let end = fractionStart;
   while (end - fractionStart < MAX_FRACTION_DIGITS && isDigit(text.charCodeAt(end))) end++;
-  const fractionDigits = end - fractionStart;
-  if (fractionDigits === 0) return null;
-  const kept = Math.min(fractionDigits, 3);
-  const milliseconds = digitsAt(text, fractionStart, kept) * 10 ** (3 - kept);
-  return { second, milliseconds, end };
+  return end === fractionStart ? -1 : end;
+}
+
+/** The fraction's first three digits as milliseconds (`.5` is 500); 0 without a fraction. */
+function millisecondsOfFraction(text: string, fractionEnd: number): number {
+  const fractionStart = FRACTION_DOT_AT + 1;
+  const kept = Math.min(fractionEnd - fractionStart, 3);
+  if (kept <= 0) return 0;
+  return digitsAt(text, fractionStart, kept) * 10 ** (3 - kept);
 }
 
 /** The offset east of UTC in minutes, from `start` to the end of the text. */
@@ -103,6 +110,27 @@ function readOffset(text: string, start: number): number | 'unreadable' | 'impos
   if (hours < 0 || minutes < 0 || start + 5 + colon !== text.length) return 'unreadable';
   if (hours > 23 || minutes > 59) return 'impossible';
   return (sign === CHAR.hyphen ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/** `YYYY-MM-DD` of the day before (`dayShift` -1) or after (1) the given one. */
+function formatShiftedDate(year: number, month: number, day: number, dayShift: number): string {
+  if (dayShift > 0) {
+    if (day < daysInMonth(year, month)) return formatDate(year, month, day + 1);
+    return month < 12 ? formatDate(year, month + 1, 1) : formatDate(year + 1, 1, 1);
+  }
+  if (day > 1) return formatDate(year, month, day - 1);
+  return month > 1
+    ? formatDate(year, month - 1, daysInMonth(year, month - 1))
+    : formatDate(year - 1, 12, 31);
+}
+
+/**
+ * Years outside 0-9999, reached when an offset moves 0000-01-01 back or 9999-12-31 forward,
+ * are written as `Date.prototype.toISOString` writes them: a sign and six digits.
+ */
+function formatDate(year: number, month: number, day: number): string {
+  const yearText = year < 0 ? `-${pad(-year, 6)}` : year > 9999 ? `+${pad(year, 6)}` : pad(year, 4);
+  return `${yearText}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 /** The decimal number written by `count` digits at `start`, or -1 if any is not a digit. */
@@ -122,6 +150,29 @@ function isDigit(code: number): boolean {
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
+}
+
+// Fields are looked up rather than formatted per row: padding the two-digit fields cost a quarter
+// of each call, and writing the hours and minutes another tenth. The tables are built once per
+// isolate, in well under a millisecond.
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, value) => pad(value, 2));
+
+function twoDigits(value: number): string {
+  return TWO_DIGITS[value] ?? pad(value, 2);
+}
+
+/** `HH:MM` for every minute of the day. */
+const HOURS_AND_MINUTES = Array.from({ length: MINUTES_PER_DAY }, (_, minuteOfDay) =>
+  formatHoursAndMinutes(minuteOfDay),
+);
+
+function hoursAndMinutes(minuteOfDay: number): string {
+  return HOURS_AND_MINUTES[minuteOfDay] ?? formatHoursAndMinutes(minuteOfDay);
+}
+
+function formatHoursAndMinutes(minuteOfDay: number): string {
+  return `${twoDigits(Math.floor(minuteOfDay / 60))}:${twoDigits(minuteOfDay % 60)}`;
 }
 
 function unreadable(text: string): ParsedTimestamp {
