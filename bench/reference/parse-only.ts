@@ -7,10 +7,12 @@
 import type { Employee } from '../../src/employees/employee';
 import { applyTask } from '../../src/ingest/rules';
 import { Workspace } from '../../src/ingest/workspace';
-import { Chunk, type Position } from '../../src/pipeline/chunk';
+import { Chunk } from '../../src/pipeline/chunk';
+import { fillChunk, RecordReader } from '../../src/pipeline/records';
 import { mapColumns } from '../../src/uploads/columns';
-import { parseCsv } from '../../src/uploads/csv/parser';
+import { parseCsvBatches, readFirstRecord } from '../../src/uploads/csv/parser';
 import { RowReader } from '../../src/uploads/rows';
+import { openStoredRanges } from '../../src/uploads/storage';
 
 interface Env {
   UPLOADS: R2Bucket;
@@ -49,42 +51,46 @@ export default {
 } satisfies ExportedHandler<Env>;
 
 async function runStage(env: Env, stage: Stage, chunkRows: number): Promise<number> {
-  const object = await env.UPLOADS.get(KEY);
-  if (!object) throw new Error('the file is gone');
-  if (stage === 'read') {
-    for await (const _chunk of object.body);
-    return 0;
-  }
-
-  const records = parseCsv(object.body);
-  const header = (await records.next()).value;
+  const size = (await env.UPLOADS.head(KEY))?.size ?? 0;
+  const header = await readFirstRecord((await env.UPLOADS.get(KEY))!.body);
   const columns = header ? mapColumns(header.cells) : null;
   if (!header || !columns?.ok) throw new Error('the file has no usable header');
 
+  // The consumer's own path: ranged reads from after the header, parsed in batches.
+  const ranges = await openStoredRanges(env.UPLOADS, KEY, header.nextOffset, size);
+  if (!ranges) throw new Error('the file is gone');
+  if (stage === 'read') {
+    for await (const _range of ranges);
+    return 0;
+  }
+  const start = { offset: header.nextOffset, line: header.nextLine };
+  const records = new RecordReader(parseCsvBatches(ranges, start));
+  if (stage === 'parse') {
+    let rows = 0;
+    while (records.hasRecord() || (await records.refill()).kind === 'more') {
+      records.take();
+      rows++;
+    }
+    return rows;
+  }
+
   const rowReader = new RowReader(columns.columns, header.cells.length);
-  const newChunk = (position: Position) => new Chunk(rowReader, position);
   // Like the consumer, each chunk starts from the employees stored so far and no tasks.
   const employees: Employee[] = [];
   const now = new Date().toISOString();
-  const applyRules = (chunk: Chunk) => {
-    const workspace = new Workspace({ employees, tasks: [] });
-    for (const task of chunk.tasks) applyTask(workspace, task, now);
-    employees.push(...workspace.newEmployees);
-  };
-
   let rows = 0;
-  let chunk = newChunk({ offset: header.nextOffset, line: header.nextLine, row: 2 });
-  for await (const record of records) {
-    rows++;
-    if (stage === 'parse') continue;
-
-    chunk.add(record);
-    if (chunk.size < chunkRows) continue;
-    if (stage === 'rules') applyRules(chunk);
-    chunk = newChunk(chunk.position);
+  let chunk = new Chunk(rowReader, { ...start, row: 2 });
+  for (;;) {
+    const following = await fillChunk(records, chunk, chunkRows);
+    rows += chunk.size;
+    if (stage === 'rules') {
+      const workspace = new Workspace({ employees, tasks: [] });
+      for (const task of chunk.tasks) applyTask(workspace, task, now);
+      employees.push(...workspace.newEmployees);
+    }
+    if (following.kind !== 'more') return rows;
+    chunk = new Chunk(rowReader, chunk.position);
   }
-  if (stage === 'rules') applyRules(chunk);
-  return rows;
 }
 
 function median(values: number[]): number {

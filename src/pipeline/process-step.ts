@@ -8,7 +8,7 @@ import { RowReader } from '../uploads/rows';
 import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
 import { wakeUpload, type UploadMessage } from './messages';
-import { nextRecord, openRecords } from './records';
+import { fillChunk, openRecords } from './records';
 import { claimUpload, failUpload, recordChunk, releaseUpload } from './repository';
 
 export type StepOutcome =
@@ -109,26 +109,20 @@ async function readAndCommit(
   let trustCache = false;
 
   try {
-    // One record is read ahead, so that a chunk which ends the file commits as the last one:
-    // a file of exactly a step's rows then completes in that step.
-    let next = await nextRecord(records);
     for (;;) {
-      while (next.kind === 'record' && chunk.size < settings.UPLOAD_CHUNK_ROWS) {
-        chunk.add(next.record);
-        next = await nextRecord(records);
-      }
-
-      const finished = next.kind !== 'record';
+      // One record is read ahead, so that a chunk which ends the file commits as the last one:
+      // a file of exactly a step's rows then completes in that step.
+      const following = await fillChunk(records, chunk, settings.UPLOAD_CHUNK_ROWS);
       processed += chunk.size;
       rows += chunk.size;
       lease.leaseUntil = leaseExpiry(settings);
-      const totalRows = next.kind === 'end' ? processed : null;
+      const totalRows = following.kind === 'end' ? processed : null;
       const applied = await commit(env.DB, upload, lease, chunk, { totalRows, cache, trustCache });
       trustCache = applied.every((task) => task.outcome === 'created');
       lease.step++;
 
-      if (next.kind === 'invalid') return fail(env, upload, next.reason);
-      if (finished) {
+      if (following.kind === 'invalid') return fail(env, upload, following.reason);
+      if (following.kind === 'end') {
         await discardFile(env, upload);
         return { kind: 'completed', rows };
       }
@@ -138,7 +132,7 @@ async function readAndCommit(
       chunk = new Chunk(rowReader, chunk.position);
     }
   } finally {
-    await records.return(undefined);
+    await records.close();
   }
 }
 

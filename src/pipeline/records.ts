@@ -1,32 +1,76 @@
 // An upload's stored file, read from where its committed progress stands.
 
 import { CsvError } from '../uploads/csv/errors';
-import { parseCsv, type CsvRecord } from '../uploads/csv/parser';
+import { parseCsvBatches, type CsvRecord } from '../uploads/csv/parser';
+import { openStoredRanges } from '../uploads/storage';
 import type { Upload } from '../uploads/upload';
+import type { Chunk } from './chunk';
 
-export type NextRecord =
-  { kind: 'record'; record: CsvRecord } | { kind: 'end' } | { kind: 'invalid'; reason: string };
+/** What follows the records read so far: more of them, the end, or an unreadable file. */
+export type Following = { kind: 'more' } | { kind: 'end' } | { kind: 'invalid'; reason: string };
 
-/** The next record, the end of the file, or why the file cannot be read further. */
-export async function nextRecord(records: AsyncGenerator<CsvRecord, void>): Promise<NextRecord> {
-  try {
-    const next = await records.next();
-    return next.done ? { kind: 'end' } : { kind: 'record', record: next.value };
-  } catch (error) {
-    if (error instanceof CsvError) return { kind: 'invalid', reason: error.message };
-    throw error;
+const MORE: Following = { kind: 'more' };
+
+/**
+ * The records of an upload's file, handed out one by one from the batches the parser reads,
+ * so that a consumer waits once a batch (a range of the file) rather than once a record.
+ */
+export class RecordReader {
+  private batch: CsvRecord[] = [];
+  private index = 0;
+  /** The end of the file, or why it cannot be read further, once it has been reached. */
+  private last: Following | null = null;
+
+  constructor(private readonly batches: AsyncGenerator<CsvRecord[], void>) {}
+
+  hasRecord(): boolean {
+    return this.index < this.batch.length;
+  }
+
+  /** The next record at hand; call only when `hasRecord()`. */
+  take(): CsvRecord {
+    return this.batch[this.index++]!;
+  }
+
+  /** Reads the next batch of records once those at hand are taken. */
+  async refill(): Promise<Following> {
+    if (this.last) return this.last;
+    try {
+      const next = await this.batches.next();
+      if (next.done) return (this.last = { kind: 'end' });
+      this.batch = next.value;
+      this.index = 0;
+      return MORE;
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      return (this.last = { kind: 'invalid', reason: error.message });
+    }
+  }
+
+  /** Stops reading the file. */
+  async close(): Promise<void> {
+    await this.batches.return(undefined);
   }
 }
 
-/** The file's records from the stored offset on (a ranged read), or null if it is gone. */
-export async function openRecords(env: Env, upload: Upload) {
-  if (upload.nextOffset >= upload.sizeBytes) return emptyRecords();
+/**
+ * Adds records to the chunk until it holds `rows` rows, then looks one record ahead, so that
+ * a chunk which ends the file knows it is the last one.
+ */
+export async function fillChunk(records: RecordReader, chunk: Chunk, rows: number) {
+  for (;;) {
+    while (chunk.size < rows && records.hasRecord()) chunk.add(records.take());
+    if (records.hasRecord()) return MORE;
 
-  const object = await env.UPLOADS.get(upload.objectKey, {
-    range: { offset: upload.nextOffset },
-  });
-  if (!object) return null;
-  return parseCsv(object.body, { offset: upload.nextOffset, line: upload.nextLine });
+    const following = await records.refill();
+    if (following.kind !== 'more') return following;
+  }
 }
 
-async function* emptyRecords(): AsyncGenerator<CsvRecord, void> {}
+/** The file's records from the stored offset on (ranged reads), or null if it is gone. */
+export async function openRecords(env: Env, upload: Upload): Promise<RecordReader | null> {
+  const { objectKey, nextOffset, sizeBytes } = upload;
+  const bytes = await openStoredRanges(env.UPLOADS, objectKey, nextOffset, sizeBytes);
+  if (!bytes) return null;
+  return new RecordReader(parseCsvBatches(bytes, { offset: nextOffset, line: upload.nextLine }));
+}

@@ -75,3 +75,62 @@ export async function storeStream(
     throw error;
   }
 }
+
+/**
+ * Bytes read from R2 per request when a stored file is read back. A whole range arrives in one
+ * piece instead of a stream of small chunks (4 KiB each from local R2), and the next range is
+ * requested while the current one is read, so that its latency overlaps that work.
+ */
+export const READ_RANGE_BYTES = 1024 * 1024;
+
+/**
+ * The stored file's bytes from `offset` to `size`, in ranges of READ_RANGE_BYTES, or null when
+ * the file is not in storage. The ranges throw if it disappears before it has been read.
+ */
+export async function openStoredRanges(
+  bucket: R2Bucket,
+  key: string,
+  offset: number,
+  size: number,
+): Promise<AsyncGenerator<Uint8Array, void> | null> {
+  const first = offset < size ? await readRange(bucket, key, offset, size) : new Uint8Array(0);
+  return first ? ranges(bucket, key, first, offset, size) : null;
+}
+
+async function* ranges(
+  bucket: R2Bucket,
+  key: string,
+  first: Uint8Array,
+  offset: number,
+  size: number,
+): AsyncGenerator<Uint8Array, void> {
+  const rangeAt = (start: number) => {
+    if (start >= size) return null;
+    const range = readRange(bucket, key, start, size).then((bytes) => {
+      if (!bytes) throw new Error(`The stored file ${key} disappeared while it was being read.`);
+      return bytes;
+    });
+    // Awaited later, or never when the reader stops early: its failure is not unhandled.
+    range.catch(() => undefined);
+    return range;
+  };
+
+  let range = first;
+  for (let start = offset + first.length; range.length > 0; start += range.length) {
+    // Requested before this range is handed out, so that reading overlaps the parsing.
+    const next = rangeAt(start);
+    yield range;
+    range = (await next) ?? new Uint8Array(0);
+  }
+}
+
+/** The range at `offset` (at most READ_RANGE_BYTES, not past `size`), or null if there is no file. */
+async function readRange(bucket: R2Bucket, key: string, offset: number, size: number) {
+  const length = Math.min(READ_RANGE_BYTES, size - offset);
+  const object = await bucket.get(key, { range: { offset, length } });
+  if (!object) return null;
+
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  if (bytes.length === 0) throw new Error(`The stored file ${key} ends before byte ${offset}.`);
+  return bytes;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { READ_RANGE_BYTES } from '../../src/uploads/storage';
 import { tasksOf } from '../support/database';
 import { createOrganization } from '../support/organizations';
 import { uploadAndWait } from '../support/uploads';
@@ -66,5 +67,28 @@ describe('CSV files from real exports', () => {
     expect(upload.error).toContain(`byte ${encoder.encode(good).byteLength}`);
     expect(upload).toMatchObject({ processed_rows: 70, created_rows: 70, total_rows: null });
     expect(await tasksOf(organization.id)).toHaveLength(70);
+  });
+});
+
+describe('a file larger than one storage read', () => {
+  it('stores every row, whichever records and characters the read ranges cut through', async () => {
+    const organization = await createOrganization();
+    // About 2.8 MiB: quoted line breaks and 2-, 3- and 4-byte characters land on range edges.
+    const notes = Array.from({ length: 40_000 }, (_, index) => `n${index} é "日本"\r\n🙂`);
+    const rows = notes.map(
+      (note, index) =>
+        `T-${index},a${index % 9}@example.com,2026-05-12T14:32:00Z,"${note.replace(/"/g, '""')}"`,
+    );
+    const csv = `external_id,agent_email,completed_at,custom_note\n${rows.join('\n')}\n`;
+    expect(encoder.encode(csv).byteLength).toBeGreaterThan(2.5 * READ_RANGE_BYTES);
+
+    const upload = await uploadAndWait(organization, csv);
+
+    expect(upload).toMatchObject({ status: 'completed', created_rows: notes.length });
+    const stored = await tasksOf(organization.id);
+    const noteOf = new Map(
+      stored.map((task) => [task.external_id, JSON.parse(task.custom_attributes).note]),
+    );
+    expect(notes.every((note, index) => noteOf.get(`T-${index}`) === note)).toBe(true);
   });
 });

@@ -2,7 +2,13 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { receiveUpload } from '../../src/uploads/receive';
-import { PART_BYTES, storeStream, TooLargeError } from '../../src/uploads/storage';
+import {
+  openStoredRanges,
+  PART_BYTES,
+  READ_RANGE_BYTES,
+  storeStream,
+  TooLargeError,
+} from '../../src/uploads/storage';
 import { createOrganization } from '../support/organizations';
 import { envWith, validCsv } from '../support/pipeline';
 
@@ -75,6 +81,63 @@ describe('storing an upload in R2', () => {
 
     await expect(refusal).rejects.toBeInstanceOf(TooLargeError);
     expect(await env.UPLOADS.head(key)).toBeNull();
+  });
+});
+
+/** The bytes a stored file's ranges add up to, and how many ranges there were. */
+async function readAll(ranges: AsyncGenerator<Uint8Array, void>) {
+  const pieces: Uint8Array[] = [];
+  for await (const range of ranges) pieces.push(range);
+  const bytes = new Uint8Array(pieces.reduce((total, piece) => total + piece.length, 0));
+  pieces.reduce((offset, piece) => (bytes.set(piece, offset), offset + piece.length), 0);
+  return { bytes, ranges: pieces.length };
+}
+
+describe('reading a stored file back in ranges', () => {
+  const size = 2 * READ_RANGE_BYTES + 777;
+
+  async function storedFile() {
+    const key = `test/${crypto.randomUUID()}`;
+    await storeStream(env.UPLOADS, key, generatedStream(size), {
+      maxBytes: size,
+      inspectStart: accept,
+    });
+    const expected = new Uint8Array(await (await env.UPLOADS.get(key))!.arrayBuffer());
+    return { key, expected };
+  }
+
+  it.each([
+    ['the start', 0, 3],
+    ['an offset inside the first range', 1000, 2],
+    ['an offset that leaves one short range', 2 * READ_RANGE_BYTES + 5, 1],
+  ])('yields every byte from %s to the end, in ranges', async (_case, offset, rangeCount) => {
+    const { key, expected } = await storedFile();
+
+    const ranges = await openStoredRanges(env.UPLOADS, key, offset, size);
+    const read = await readAll(ranges!);
+
+    expect(read.ranges).toBe(rangeCount);
+    expect(read.bytes).toEqual(expected.subarray(offset));
+  });
+
+  it('reads nothing at all from the end of the file', async () => {
+    const ranges = await openStoredRanges(env.UPLOADS, 'test/never-stored', size, size);
+
+    expect(await readAll(ranges!)).toEqual({ bytes: new Uint8Array(0), ranges: 0 });
+  });
+
+  it('answers null for a file that is not in storage', async () => {
+    expect(await openStoredRanges(env.UPLOADS, 'test/never-stored', 0, size)).toBeNull();
+  });
+
+  it('throws when the file disappears before it has been read', async () => {
+    const { key } = await storedFile();
+    const ranges = (await openStoredRanges(env.UPLOADS, key, 0, size))!;
+
+    await ranges.next();
+    await env.UPLOADS.delete(key);
+
+    await expect(readAll(ranges)).rejects.toThrow('disappeared while it was being read');
   });
 });
 

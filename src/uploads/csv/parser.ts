@@ -26,6 +26,17 @@ export async function* parseCsv(
   source: ByteSource,
   options: ParseCsvOptions = {},
 ): AsyncGenerator<CsvRecord, void> {
+  for await (const records of parseCsvBatches(source, options)) yield* records;
+}
+
+/**
+ * The same records, as the batches that each chunk of the source completes (never empty):
+ * a reader of many records then waits once a chunk rather than once a record.
+ */
+export async function* parseCsvBatches(
+  source: ByteSource,
+  options: ParseCsvOptions = {},
+): AsyncGenerator<CsvRecord[], void> {
   const start = { offset: options.offset ?? 0, line: options.line ?? 1 };
   const scanner = new CsvScanner(start, options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   const chunks = coalesceChunks(
@@ -33,10 +44,8 @@ export async function* parseCsv(
     options.coalesceBytes ?? DEFAULT_COALESCE_BYTES,
   );
 
-  for await (const chunk of chunks) {
-    for (const record of inFileOrder((records) => scanner.push(chunk, records))) yield record;
-  }
-  for (const record of inFileOrder((records) => scanner.finish(records))) yield record;
+  for await (const chunk of chunks) yield* inFileOrder((records) => scanner.push(chunk, records));
+  yield* inFileOrder((records) => scanner.finish(records));
 }
 
 /** The first record of a CSV stream (its header), or null when it has none; the rest is cancelled. */
@@ -49,14 +58,15 @@ export async function readFirstRecord(
 }
 
 /**
- * The records one scanner step completes. An unusable record throws only after the records
- * before it in the same chunk came out, so that a consumer stores every good row ahead of it.
+ * The records one scanner step completes, as one batch if there are any. An unusable record
+ * throws only after the records before it in the same chunk came out, so that a consumer
+ * stores every good row ahead of it.
  */
-function* inFileOrder(step: (records: CsvRecord[]) => void): Generator<CsvRecord, void> {
+function* inFileOrder(step: (records: CsvRecord[]) => void): Generator<CsvRecord[], void> {
   const records: CsvRecord[] = [];
   try {
     step(records);
   } finally {
-    yield* records;
+    if (records.length > 0) yield records;
   }
 }
