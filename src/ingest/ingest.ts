@@ -90,10 +90,18 @@ export async function ingestTasks(
 }
 
 function snapshotKeys(inputs: readonly TaskInput[]): SnapshotKeys {
+  const agentExternalIds = new Set<string>();
+  const agentEmails = new Set<string>();
+  const taskExternalIds = new Set<string>();
+  for (const { agent, external_id } of inputs) {
+    if (agent.external_id !== undefined) agentExternalIds.add(agent.external_id);
+    if (agent.email !== undefined) agentEmails.add(agent.email);
+    taskExternalIds.add(external_id);
+  }
   return {
-    agentExternalIds: unique(inputs.flatMap((input) => input.agent.external_id ?? [])),
-    agentEmails: unique(inputs.flatMap((input) => input.agent.email ?? [])),
-    taskExternalIds: unique(inputs.map((input) => input.external_id)),
+    agentExternalIds: [...agentExternalIds],
+    agentEmails: [...agentEmails],
+    taskExternalIds: [...taskExternalIds],
   };
 }
 
@@ -149,8 +157,4 @@ function exhausted(cause: unknown): ApiError {
     undefined,
     { cause, headers: { 'Retry-After': '1' } },
   );
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

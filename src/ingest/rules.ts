@@ -19,18 +19,17 @@ export interface AppliedTask {
  */
 export function applyTask(workspace: Workspace, input: TaskInput, now: string): AppliedTask {
   const agent = resolveAgent(workspace, input.agent, now);
-  const incoming = {
-    employeeId: agent.id,
-    completedAt: input.completed_at,
-    customAttributes: JSON.stringify(input.custom_attributes ?? {}),
-  };
+  const completedAt = input.completed_at;
+  const customAttributes = JSON.stringify(input.custom_attributes ?? {});
 
   const existing = workspace.taskWithExternalId(input.external_id);
   if (!existing) {
     const task: TaskRecord = {
       id: newId('task'),
       externalId: input.external_id,
-      ...incoming,
+      employeeId: agent.id,
+      completedAt,
+      customAttributes,
       revision: 0,
       createdAt: now,
       updatedAt: now,
@@ -40,15 +39,18 @@ export function applyTask(workspace: Workspace, input: TaskInput, now: string): 
   }
 
   if (
-    existing.employeeId === incoming.employeeId &&
-    existing.completedAt === incoming.completedAt &&
-    existing.customAttributes === incoming.customAttributes
+    existing.employeeId === agent.id &&
+    existing.completedAt === completedAt &&
+    existing.customAttributes === customAttributes
   ) {
     return { outcome: 'unchanged', task: existing, agent };
   }
 
   workspace.taskChanged(existing);
-  Object.assign(existing, incoming, { updatedAt: now });
+  existing.employeeId = agent.id;
+  existing.completedAt = completedAt;
+  existing.customAttributes = customAttributes;
+  existing.updatedAt = now;
   return { outcome: 'updated', task: existing, agent };
 }
 
@@ -77,21 +79,16 @@ function resolveAgent(workspace: Workspace, agent: TaskInput['agent'], now: stri
     return employee;
   }
 
-  const enriched = {
-    // Reached only when no employee has this external id: rule 1 would have matched it.
-    externalId: matched.externalId ?? agent.external_id ?? null,
-    // The email may already belong to another employee; it then stays theirs alone.
-    email:
-      matched.email ??
-      (agent.email !== undefined && !workspace.employeeWithEmail(agent.email) ? agent.email : null),
-    name: agent.name ?? matched.name,
-  };
-  if (
-    enriched.externalId !== matched.externalId ||
-    enriched.email !== matched.email ||
-    enriched.name !== matched.name
-  ) {
-    workspace.employeeChanged(Object.assign(matched, enriched, { updatedAt: now }));
+  // Reached only when no employee has this external id: rule 1 would have matched it.
+  const externalId = matched.externalId ?? agent.external_id ?? null;
+  // The email may already belong to another employee; it then stays theirs alone.
+  const email =
+    matched.email ??
+    (agent.email !== undefined && !workspace.employeeWithEmail(agent.email) ? agent.email : null);
+  const name = agent.name ?? matched.name;
+  if (externalId !== matched.externalId || email !== matched.email || name !== matched.name) {
+    Object.assign(matched, { externalId, email, name, updatedAt: now });
+    workspace.employeeChanged(matched);
   }
   return matched;
 }
