@@ -81,7 +81,7 @@ function renderReport(report: Report): string {
     'npm run bench        # this report: 100,000 rows, 15 s rounds, 10 and 100 MB',
     'npm run bench:quick  # tiny sizes, under two minutes (CI): bench/out/BENCHMARKS.quick.md',
     '# one benchmark, with a setting of the service changed: bench/out/BENCHMARKS.partial.md',
-    'npm run bench -- --only bulk --var UPLOAD_CHUNK_ROWS:5000',
+    'npm run bench -- --only bulk --var UPLOAD_CHUNK_ROWS:10000',
     '```',
     '',
     'What this run executed (`$BENCH_TMP`: its scratch directory, removed afterwards; ' +

@@ -6,6 +6,11 @@ export type BenchmarkName = (typeof BENCHMARKS)[number];
 /** The sizes of one mode: the full run, or the quick one that keeps the suite from rotting. */
 export interface Sizes {
   bulkRows: number;
+  /**
+   * Rounds of the bulk benchmark: each uploads on a fresh server, then writes the raw ceiling on
+   * another, so that every ratio compares two measurements taken moments apart.
+   */
+  bulkRounds: number;
   /** Load of POST /tasks: connections, seconds per round, rounds per server, warm-up seconds. */
   single: { connections: number; seconds: number; rounds: number; warmupSeconds: number };
   /** The two upload sizes of the memory benchmark, in bytes. */
@@ -16,6 +21,7 @@ export interface Sizes {
 
 const FULL: Sizes = {
   bulkRows: 100_000,
+  bulkRounds: 3,
   single: { connections: 10, seconds: 15, rounds: 2, warmupSeconds: 3 },
   memoryBytes: [10_000_000, 100_000_000],
   uploadTimeoutMs: 20 * 60_000,
@@ -23,6 +29,7 @@ const FULL: Sizes = {
 
 const QUICK: Sizes = {
   bulkRows: 2_000,
+  bulkRounds: 1,
   single: { connections: 10, seconds: 3, rounds: 1, warmupSeconds: 1 },
   memoryBytes: [500_000, 2_000_000],
   uploadTimeoutMs: 60_000,
@@ -31,7 +38,7 @@ const QUICK: Sizes = {
 export interface Options {
   quick: boolean;
   only: BenchmarkName[];
-  /** `--var NAME:value` for the service's `wrangler dev` (e.g. UPLOAD_CHUNK_ROWS:5000). */
+  /** `--var NAME:value` for the service's `wrangler dev` (e.g. UPLOAD_CHUNK_ROWS:10000). */
   serviceVars: Record<string, string>;
   sizes: Sizes;
   /** Only a complete full run with the real configuration rewrites BENCHMARKS.md. */
@@ -42,7 +49,7 @@ export const USAGE = `Usage: node bench/run.ts [--quick] [--only <list>] [--var 
 
   --quick        tiny sizes (under two minutes), for CI; the report goes to bench/out/
   --only <list>  run only these of bulk,single,memory; the report goes to bench/out/
-  --var N:v      a variable for the service's wrangler dev, e.g. --var UPLOAD_CHUNK_ROWS:5000
+  --var N:v      a variable for the service's wrangler dev, e.g. --var UPLOAD_CHUNK_ROWS:10000
                  (references are unaffected); the report goes to bench/out/
 `;
 
