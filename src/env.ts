@@ -28,7 +28,8 @@ declare global {
 const settingsSchema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive(),
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0),
-  UPLOAD_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000),
+  // A chunk is one D1 batch, which must finish within D1's 30 s.
+  UPLOAD_CHUNK_ROWS: z.coerce.number().int().min(1).max(20_000),
   UPLOAD_STEP_SECONDS: z.coerce.number().min(0),
   UPLOAD_LEASE_SECONDS: z.coerce.number().positive(),
   UPLOAD_RETENTION_DAYS: z.coerce.number().positive(),

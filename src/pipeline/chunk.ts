@@ -10,27 +10,53 @@ export interface Position {
   row: number;
 }
 
+/**
+ * Bytes of records after which a chunk is committed, however few rows it holds: its tasks and
+ * refused rows (which keep their cells) stay in memory until then, within a Worker's 128 MB.
+ */
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+
 /** Rows read since the last commit: the valid ones as tasks, the others as row errors. */
 export class Chunk {
   readonly tasks: TaskInput[] = [];
   readonly errors: UploadRowError[] = [];
+  /** Bytes of the records read into this chunk. */
+  bytes = 0;
+  private offset: number;
+  private line: number;
+  private row: number;
 
   constructor(
     private readonly rows: RowReader,
-    public position: Position,
-  ) {}
+    start: Position,
+  ) {
+    ({ offset: this.offset, line: this.line, row: this.row } = start);
+  }
+
+  /** Where the record after this chunk's last one starts. */
+  get position(): Position {
+    return { offset: this.offset, line: this.line, row: this.row };
+  }
 
   /** Rows read into this chunk: each one is either a task or a row error. */
   get size(): number {
     return this.tasks.length + this.errors.length;
   }
 
+  /** Whether the chunk holds `rows` rows, or records of MAX_CHUNK_BYTES: time to commit it. */
+  isFull(rows: number): boolean {
+    return this.size >= rows || this.bytes >= MAX_CHUNK_BYTES;
+  }
+
   add(record: CsvRecord): void {
     // Blank lines are skipped by the parser, but a spreadsheet shows them as rows.
-    const row = this.position.row + (record.line - this.position.line);
-    this.position = { offset: record.nextOffset, line: record.nextLine, row: row + 1 };
+    const row = this.row + (record.line - this.line);
+    this.offset = record.nextOffset;
+    this.line = record.nextLine;
+    this.row = row + 1;
+    this.bytes += record.nextOffset - record.offset;
     // A row of empty cells (",,,," from a spreadsheet) is a blank line in disguise.
-    if (record.cells.every((cell) => cell === '')) return;
+    if (isBlank(record.cells)) return;
 
     const result = record.problem
       ? {
@@ -50,4 +76,9 @@ export class Chunk {
     const externalId = this.rows.externalIdOf(record.cells);
     this.errors.push({ row, line: record.line, externalId, ...result.error, cells: record.cells });
   }
+}
+
+function isBlank(cells: string[]): boolean {
+  for (const cell of cells) if (cell !== '') return false;
+  return true;
 }

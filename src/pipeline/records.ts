@@ -54,12 +54,12 @@ export class RecordReader {
 }
 
 /**
- * Adds records to the chunk until it holds `rows` rows, then looks one record ahead, so that
- * a chunk which ends the file knows it is the last one.
+ * Adds records to the chunk until it is full (see `Chunk.isFull`), then looks one record
+ * ahead, so that a chunk which ends the file knows it is the last one.
  */
 export async function fillChunk(records: RecordReader, chunk: Chunk, rows: number) {
   for (;;) {
-    while (chunk.size < rows && records.hasRecord()) chunk.add(records.take());
+    while (!chunk.isFull(rows) && records.hasRecord()) chunk.add(records.take());
     if (records.hasRecord()) return MORE;
 
     const following = await records.refill();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { requestAs } from '../support/http';
 import { createOrganization } from '../support/organizations';
+import { acceptUpload, envWith, recordingQueue, runToEnd } from '../support/pipeline';
 import { uploadAndWait } from '../support/uploads';
 
 const HEADER = 'external_id,agent_external_id,agent_email,completed_at,custom_note';
@@ -81,6 +82,28 @@ describe('row errors', () => {
         { row: 3, line: 5, external_id: 'T-2' },
         { row: 6, line: 8, external_id: 'T-3' },
       ],
+    );
+  });
+
+  it('commits refused rows with large cells before their chunk holds 8 MiB, and keeps them all', async () => {
+    const organization = await createOrganization();
+    // Each row is refused (its note is over 32 KiB) and keeps its 1 MB of cells for the report.
+    const rows = Array.from(
+      { length: 12 },
+      (_, index) => `T-${index},E-1,,2026-05-12T14:32:00Z,${'n'.repeat(1_000_000)}`,
+    );
+    const { upload, message } = await acceptUpload(organization, [HEADER, ...rows].join('\n'));
+    const { sent, queue } = recordingQueue();
+    // One chunk per step, so that the steps count the chunks; 50 rows would fit in one.
+    const stepEnv = envWith({ UPLOAD_QUEUE: queue, UPLOAD_STEP_SECONDS: '0' });
+
+    const outcomes = await runToEnd(stepEnv, sent, message);
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['continued', 'completed']);
+    const stored = await requestAs(organization, `/tasks/upload/${upload.id}/errors?limit=20`);
+    const { data } = await stored.json<{ data: { row: number; code: string }[] }>();
+    expect(data.map((error) => [error.row, error.code])).toEqual(
+      rows.map((_, index) => [index + 2, 'invalid_custom_attributes']),
     );
   });
 
