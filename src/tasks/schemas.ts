@@ -129,7 +129,8 @@ export function fitsCustomAttributes(attributes: Record<string, unknown>): boole
 /** An upper bound of the bytes of these attributes as JSON, or null if a value is not text. */
 function boundOfTextValues(attributes: Record<string, unknown>): number | null {
   let bound = 2;
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key in attributes) {
+    const value = attributes[key];
     if (typeof value !== 'string') return null;
     bound += 6 * (key.length + value.length) + 6;
   }

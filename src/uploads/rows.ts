@@ -30,7 +30,9 @@ const MAX_REMEMBERED_AGENTS = 10_000;
  * its error reads exactly as the POST's would.
  */
 export class RowReader {
-  private readonly agents = new Map<string, Agent | null>();
+  /** Verdicts by external id, then email, then name, as the cells read ('' when empty). */
+  private readonly agents = new Map<string, Map<string, Map<string, Agent | null>>>();
+  private rememberedAgents = 0;
 
   constructor(
     private readonly columns: ColumnMap,
@@ -73,33 +75,50 @@ export class RowReader {
   /** The agent the row names, validated, or null when the agent schema refuses it. */
   private agentOf(cells: string[]): Agent | null {
     const { agentExternalId, agentEmail, agentName } = this.columns;
-    const externalId = cellAt(cells, agentExternalId);
-    const email = cellAt(cells, agentEmail);
-    const name = cellAt(cells, agentName);
-    // Lengths first, so that no text can make two different agents read as one key.
-    const key = `${lengthOf(externalId)}:${lengthOf(email)}:${externalId ?? ''}${email ?? ''}${name ?? ''}`;
+    const externalId = cellAt(cells, agentExternalId) ?? '';
+    const email = cellAt(cells, agentEmail) ?? '';
+    const name = cellAt(cells, agentName) ?? '';
 
-    const known = this.agents.get(key);
+    const byEmail = this.agents.get(externalId);
+    const byName = byEmail?.get(email);
+    const known = byName?.get(name);
     if (known !== undefined) return known;
 
-    const parsed = fields.agent.safeParse({ external_id: externalId, email, name });
+    const parsed = fields.agent.safeParse({
+      external_id: externalId || undefined,
+      email: email || undefined,
+      name: name || undefined,
+    });
     // Shared by every row that names this agent, so nothing may change it.
     const agent = parsed.success ? Object.freeze(parsed.data) : null;
-    if (this.agents.size >= MAX_REMEMBERED_AGENTS) this.agents.clear();
-    this.agents.set(key, agent);
+    this.remember(externalId, email, name, agent);
     return agent;
+  }
+
+  private remember(externalId: string, email: string, name: string, agent: Agent | null): void {
+    if (this.rememberedAgents >= MAX_REMEMBERED_AGENTS) {
+      this.agents.clear();
+      this.rememberedAgents = 0;
+    }
+    let byEmail = this.agents.get(externalId);
+    if (!byEmail) this.agents.set(externalId, (byEmail = new Map()));
+    let byName = byEmail.get(email);
+    if (!byName) byEmail.set(email, (byName = new Map()));
+    byName.set(name, agent);
+    this.rememberedAgents++;
   }
 }
 
 /** The row's non-empty custom cells, by attribute name. */
 function customAttributesOf(cells: string[], columns: ColumnMap): Record<string, string> {
-  const entries: [string, string][] = [];
+  // Assigning is safe: the one key an assignment would not store, __proto__, is refused with
+  // the header (see `mapColumns`).
+  const attributes: Record<string, string> = {};
   for (const { key, index } of columns.custom) {
     const value = cells[index];
-    if (value) entries.push([key, value]);
+    if (value) attributes[key] = value;
   }
-  // Entries, not assignments: an attribute named like an Object property stays a plain key.
-  return Object.fromEntries(entries);
+  return attributes;
 }
 
 /** The refusal of a row, from the whole task schema: the same issues, in the same order. */
@@ -132,10 +151,6 @@ function explainRefusal(
   const code = `${absent ? 'missing' : 'invalid'}_${first.field}`;
   const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
   return failure(code, first.field, message);
-}
-
-function lengthOf(text: string | undefined): number {
-  return text === undefined ? -1 : text.length;
 }
 
 /** The cell's text, or undefined for an empty cell or one the row lacks. */
