@@ -89,19 +89,27 @@ export async function ingestTasks(
   }
 }
 
+/**
+ * The identifiers the tasks can touch. Their own external ids (one per row of an upload's
+ * chunk) are gathered only when a read or the cache asks for them: a chunk of new tasks
+ * decided from a cache without tasks never does.
+ */
 function snapshotKeys(inputs: readonly TaskInput[]): SnapshotKeys {
   const agentExternalIds = new Set<string>();
   const agentEmails = new Set<string>();
-  const taskExternalIds = new Set<string>();
-  for (const { agent, external_id } of inputs) {
+  for (const { agent } of inputs) {
     if (agent.external_id !== undefined) agentExternalIds.add(agent.external_id);
     if (agent.email !== undefined) agentEmails.add(agent.email);
-    taskExternalIds.add(external_id);
   }
+
+  let taskExternalIds: string[] | undefined;
   return {
     agentExternalIds: [...agentExternalIds],
     agentEmails: [...agentEmails],
-    taskExternalIds: [...taskExternalIds],
+    get taskExternalIds() {
+      taskExternalIds ??= [...new Set(inputs.map((input) => input.external_id))];
+      return taskExternalIds;
+    },
   };
 }
 
