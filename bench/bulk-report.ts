@@ -44,6 +44,16 @@ function floorMs(results: BulkResults): { receiveMs: number; totalMs: number } {
   return { receiveMs, totalMs: receiveMs + stages.rules_ms + raw.insert.d1Ms };
 }
 
+/**
+ * The fastest any service could upload the file here, with nothing of this one's but the
+ * format: receiving it and storing it with one put, reading it back and parsing it (the
+ * parse-only Worker's stages), and D1 as fast as the raw ceiling; no validation, no rules.
+ */
+function boundMs(results: BulkResults): number {
+  const { stages, raw } = results;
+  return stages.store_ms + stages.parse_ms + raw.insert.d1Ms;
+}
+
 /** The upload's rate as a share of the ceiling's, both from the same round. */
 export function uploadRatio(round: BulkRound): number {
   return round.raw.insert.d1Ms / round.service.first.totalMs;
@@ -54,6 +64,7 @@ export function bulkSection(results: BulkResults): Section {
   const rate = (ms: number) => file.rows / (ms / 1000);
   const upload = rate(service.first.totalMs);
   const floor = rate(floorMs(results).totalMs);
+  const bound = rate(boundMs(results));
   const reupload = rate(service.again.totalMs);
   const ceiling = rate(raw.insert.d1Ms);
   const uploadRatio = ratio(upload, ceiling);
@@ -172,7 +183,8 @@ export function bulkSection(results: BulkResults): Section {
       {
         text:
           `upload end to end at least 0.6x the raw D1 ceiling: ${uploadRatio.toFixed(2)}x ` +
-          `(this service's floor here: ${ratio(floor, ceiling).toFixed(2)}x, see below)`,
+          `(this service's floor here: ${ratio(floor, ceiling).toFixed(2)}x; any service's: ` +
+          `${ratio(bound, ceiling).toFixed(2)}x; see below)`,
         met: uploadRatio >= 0.6,
       },
     ],
@@ -190,6 +202,13 @@ export function bulkSection(results: BulkResults): Section {
         unit: 'rows/s',
         ratio: ratio(floor, ceiling),
         reference: 'raw D1 ceiling; receiving, in-memory stages and raw D1 time alone',
+      },
+      {
+        name: 'bulk-upload-bound',
+        value: bound,
+        unit: 'rows/s',
+        ratio: ratio(bound, ceiling),
+        reference: 'raw D1 ceiling; storing, reading and parsing the file and raw D1 time alone',
       },
       {
         name: 'bulk-upload-native',
@@ -309,7 +328,10 @@ function roundTripTable(results: BulkResults, ceiling: number): Table {
 
 function stageTable(stages: StageTimings): Table {
   const cumulative: [string, number][] = [
-    ['read the file from local R2', stages.read_ms],
+    [
+      'read the file from local R2 (after one put of it took ' + seconds(stages.store_ms) + ' s)',
+      stages.read_ms,
+    ],
     ['+ parse the CSV (src/uploads/csv)', stages.parse_ms],
     ['+ read the rows into chunks (src/pipeline/chunk.ts: the zod schemas)', stages.validate_ms],
     ['+ apply the ingest rules (an in-memory workspace per chunk)', stages.rules_ms],
@@ -339,9 +361,11 @@ function diagnosisNotes(results: BulkResults): string[] {
   const { file, stages, raw, service } = results;
   const outside = run.d1.handlerMs - run.d1.d1Ms;
   const roundTrips = run.d1.batches + run.d1.singles;
-  const { receiveMs, totalMs: boundMs } = floorMs(results);
+  const { receiveMs, totalMs: floorTotalMs } = floorMs(results);
   const ceilingRate = file.rows / (raw.insert.d1Ms / 1000);
-  const boundRate = file.rows / (boundMs / 1000);
+  const floorRate = file.rows / (floorTotalMs / 1000);
+  const anyServiceMs = boundMs(results);
+  const anyServiceRate = file.rows / (anyServiceMs / 1000);
 
   const commits = Math.max(1, Math.ceil(file.rows / run.chunkRows));
   return [
@@ -361,13 +385,20 @@ function diagnosisNotes(results: BulkResults): string[] {
       `storing it (${seconds(receiveMs)} s), the in-memory work every row needs, as this ` +
       `service does it (reading the file back, parsing, validating with the zod schemas, the ` +
       `rules: ${seconds(stages.rules_ms)} s) and the raw ceiling's D1 time ` +
-      `(${seconds(raw.insert.d1Ms)} s) added up: ${seconds(boundMs)} s, ` +
-      `${Math.round(boundRate)} rows/s, ${(boundRate / ceilingRate).toFixed(2)}x the ceiling. ` +
+      `(${seconds(raw.insert.d1Ms)} s) added up: ${seconds(floorTotalMs)} s, ` +
+      `${Math.round(floorRate)} rows/s, ${(floorRate / ceilingRate).toFixed(2)}x the ceiling. ` +
       'That floor leaves out the D1 statements an upload needs beyond the rows (its lease ' +
       'guard, agents, progress and row errors, committed with each chunk) and the ' +
       'serialization of the rows for D1, which the raw ceiling receives ready-made. Where D1 ' +
       'is remote, parsing the next chunk could overlap the commit of the last; locally it ' +
       'cannot.',
+    `No service that stores the file in R2 and parses it could do better here than receiving ` +
+      `it as a plain body and storing it with one put (${seconds(stages.store_ms)} s), ` +
+      `reading it back and parsing it (${seconds(stages.parse_ms)} s) and the raw ceiling's ` +
+      `D1 time: ${seconds(anyServiceMs)} s, ${Math.round(anyServiceRate)} rows/s, ` +
+      `${(anyServiceRate / ceilingRate).toFixed(2)}x the ceiling. The difference between that ` +
+      "bound and this service's floor is the work this service does for every row: validating " +
+      'it with the zod schemas and applying the rules.',
     'While a consumer step runs, the local runtime answers no HTTP request (its event loop ' +
       'stays busy with in-process D1 calls), so the 202 and the polls arrive when a step ends; ' +
       'the end-to-end time is measured to the first poll that sees `completed`.',

@@ -18,6 +18,8 @@ export interface InstrumentedUpload {
 
 export interface StageTimings {
   rows: number;
+  /** Receiving the file as a plain body and storing it in local R2 with one put. */
+  store_ms: number;
   read_ms: number;
   parse_ms: number;
   validate_ms: number;
