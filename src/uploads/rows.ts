@@ -25,9 +25,10 @@ const MAX_REMEMBERED_AGENTS = 10_000;
  * guessing). The header has already been checked (see `mapColumns`), custom keys included.
  *
  * Every row runs through the task schema's own field schemas, which is what one object parse
- * does too; a file names the same few agents again and again, so an agent's verdict is kept
- * and reused. A row that fails is parsed again as one object by `taskInputSchema`, so that
- * its error reads exactly as the POST's would.
+ * does too, but field by field: a file names the same few agents again and again, so an
+ * agent's verdict is kept and reused, and custom attributes, whose keys the header check
+ * already proved, only need the schema's size rule. A row that fails is parsed again as one
+ * object by `taskInputSchema`, so that its error reads exactly as the POST's would.
  */
 export class RowReader {
   /** Verdicts by external id, then email, then name, as the cells read ('' when empty). */
@@ -53,18 +54,17 @@ export class RowReader {
     const completedAt = fields.completed_at.safeParse(cellAt(cells, columns.completedAt));
     const customAttributes = customAttributesOf(cells, columns);
 
-    if (externalId.success && agent && completedAt.success) {
-      if (fitsCustomAttributes(customAttributes)) {
-        const task = {
-          external_id: externalId.data,
-          agent,
-          completed_at: completedAt.data,
-          custom_attributes: customAttributes,
-        };
-        return { ok: true, task };
-      }
-    }
-    return explainRefusal(cells, columns, customAttributes);
+    const valid =
+      externalId.success && agent && completedAt.success && fitsCustomAttributes(customAttributes);
+    if (!valid) return explainRefusal(cells, columns, customAttributes);
+
+    const task = {
+      external_id: externalId.data,
+      agent,
+      completed_at: completedAt.data,
+      custom_attributes: customAttributes,
+    };
+    return { ok: true, task };
   }
 
   /** The row's external id as the error report shows it, even when the row is refused. */
