@@ -1,3 +1,5 @@
+import { BodyReader } from './body-reader';
+
 /**
  * R2 multipart uploads need parts of at least 5 MiB, all of one size but the last. One part
  * is all the receiver ever holds in memory, whatever the file's size.
@@ -30,7 +32,7 @@ export async function storeStream(
   source: ReadableStream<Uint8Array>,
   options: StoreOptions,
 ): Promise<number> {
-  const reader = source.getReader();
+  const reader = new BodyReader(source);
   const part = new Uint8Array(PART_BYTES);
   let filled = 0;
   let size = 0;
@@ -39,8 +41,8 @@ export async function storeStream(
 
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const value = await reader.read();
+      if (!value) break;
       size += value.byteLength;
       if (size > options.maxBytes) throw new TooLargeError(options.maxBytes);
 

@@ -1,3 +1,4 @@
+import { BodyReader } from '../body-reader';
 import { findSequence, PendingBytes } from './bytes';
 import { MultipartError } from './errors';
 import { parsePartHeaders, type PartHeaders } from './part-headers';
@@ -24,12 +25,12 @@ export interface ContentPiece {
  * size of a part.
  */
 export class PartScanner {
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly reader: BodyReader;
   private readonly delimiter: Uint8Array;
   private readonly pending = new PendingBytes();
 
   constructor(body: ReadableStream<Uint8Array>, boundary: string) {
-    this.reader = body.getReader();
+    this.reader = new BodyReader(body);
     this.delimiter = encoder.encode(`\r\n--${boundary}`);
     // The first delimiter may open the body with no line break before it: supply one.
     this.pending.append(CRLF);
@@ -108,7 +109,7 @@ export class PartScanner {
 
   /** Stops reading and leaves the rest of the body to its owner. */
   release(): void {
-    this.reader.releaseLock();
+    this.reader.release();
   }
 
   /** Stops reading and cancels the body. */
@@ -118,10 +119,10 @@ export class PartScanner {
   }
 
   private async fill(): Promise<boolean> {
-    const read = await this.reader.read();
-    if (read.done) return false;
+    const bytes = await this.reader.read();
+    if (!bytes) return false;
 
-    this.pending.append(read.value);
+    this.pending.append(bytes);
     return true;
   }
 
