@@ -49,8 +49,20 @@ export function describeEnvironment(): Environment {
     workerd: workerdPackage.version,
     sqlite3: sqlite3Version() ?? 'not available',
     nodeSqlite: nodeSqlite.version,
-    commit: output('git', ['-C', PROJECT_ROOT, 'describe', '--always', '--dirty']) || 'unknown',
+    commit: commitMeasured(),
   };
+}
+
+/**
+ * The commit whose code was measured, `-dirty` when files other than BENCHMARKS.md differ
+ * from it: the report the previous run wrote there changes nothing that runs.
+ */
+function commitMeasured(): string {
+  const commit = output('git', ['-C', PROJECT_ROOT, 'rev-parse', '--short', 'HEAD']);
+  if (!commit) return 'unknown';
+  const changed = output('git', ['-C', PROJECT_ROOT, 'status', '--porcelain']).split('\n');
+  const dirty = changed.some((line) => line !== '' && !line.endsWith(' BENCHMARKS.md'));
+  return dirty ? `${commit}-dirty` : commit;
 }
 
 /** The 1-minute load average, to show how busy the machine was around each benchmark. */
