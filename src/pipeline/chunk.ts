@@ -21,7 +21,7 @@ export class Chunk {
   readonly tasks: TaskInput[] = [];
   readonly errors: UploadRowError[] = [];
   /** Bytes of the records read into this chunk. */
-  bytes = 0;
+  private bytes = 0;
   private offset: number;
   private line: number;
   private row: number;

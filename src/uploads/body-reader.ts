@@ -17,9 +17,7 @@ export class BodyReader {
   private ended = false;
 
   constructor(stream: ReadableStream<Uint8Array>) {
-    this.reader = isByteStream(stream)
-      ? { kind: 'bytes', reader: stream.getReader({ mode: 'byob' }) }
-      : { kind: 'chunks', reader: stream.getReader() };
+    this.reader = byteReaderOf(stream) ?? { kind: 'chunks', reader: stream.getReader() };
   }
 
   /** The next bytes, or null at the end of the stream. */
@@ -50,11 +48,11 @@ export class BodyReader {
   }
 }
 
-function isByteStream(stream: ReadableStream<Uint8Array>): boolean {
+/** A reader of the stream's bytes, or null when it is not a byte stream (which throws). */
+function byteReaderOf(stream: ReadableStream<Uint8Array>) {
   try {
-    stream.getReader({ mode: 'byob' }).releaseLock();
-    return true;
+    return { kind: 'bytes' as const, reader: stream.getReader({ mode: 'byob' }) };
   } catch {
-    return false;
+    return null;
   }
 }

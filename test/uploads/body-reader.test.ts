@@ -7,8 +7,7 @@ const bytesOf = (size: number) => new Uint8Array(size).map((_, index) => index %
 async function readAll(reader: BodyReader) {
   const pieces: Uint8Array[] = [];
   for (let piece = await reader.read(); piece; piece = await reader.read()) pieces.push(piece);
-  const bytes = new Uint8Array(pieces.reduce((total, piece) => total + piece.length, 0));
-  pieces.reduce((offset, piece) => (bytes.set(piece, offset), offset + piece.length), 0);
+  const bytes = new Uint8Array(await new Blob(pieces).arrayBuffer());
   return { bytes, sizes: pieces.map((piece) => piece.length) };
 }
 
