@@ -16,7 +16,7 @@ describe('newId', () => {
     expect(newId('task', 0).slice(5, 15)).toBe('0000000000');
   });
 
-  it('sorts ids by the time they were made, also across one millisecond', () => {
+  it('sorts ids by the time they were made, and gives ids of one millisecond the same time part', () => {
     const times = [1469922850259, 1469922850260, 1769922850259, 1469922850259];
 
     const ids = times.map((time) => newId('task', time));
