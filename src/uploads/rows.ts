@@ -1,4 +1,9 @@
-import { fitsCustomAttributes, taskInputSchema, type TaskInput } from '../tasks/schemas';
+import {
+  fitsCustomAttributes,
+  taskFieldRules,
+  taskInputSchema,
+  type TaskInput,
+} from '../tasks/schemas';
 import type { ColumnMap } from './columns';
 
 export interface RowError {
@@ -24,11 +29,12 @@ const MAX_REMEMBERED_AGENTS = 10_000;
  * schema: an empty cell is an absent field, a custom cell's text is its value (no type
  * guessing). The header has already been checked (see `mapColumns`), custom keys included.
  *
- * Every row runs through the task schema's own field schemas, which is what one object parse
- * does too, but field by field: a file names the same few agents again and again, so an
- * agent's verdict is kept and reused, and custom attributes, whose keys the header check
- * already proved, only need the schema's size rule. A row that fails is parsed again as one
- * object by `taskInputSchema`, so that its error reads exactly as the POST's would.
+ * Every row is held to the task schema's rules field by field: its external id and completion
+ * time by the schema's plain rules for them (`taskFieldRules`), its agent by the agent schema,
+ * whose verdict is kept and reused since a file names the same few agents again and again, and
+ * its custom attributes, whose keys the header check already proved, by the size rule alone.
+ * A row that fails is parsed again as one object by `taskInputSchema`, so that its error reads
+ * exactly as the POST's would.
  */
 export class RowReader {
   /** Verdicts by external id, then email, then name, as the cells read ('' when empty). */
@@ -49,19 +55,22 @@ export class RowReader {
     }
 
     const columns = this.columns;
-    const externalId = fields.external_id.safeParse(cellAt(cells, columns.externalId));
+    const externalId = readCell(cells, columns.externalId, taskFieldRules.externalId);
     const agent = this.agentOf(cells);
-    const completedAt = fields.completed_at.safeParse(cellAt(cells, columns.completedAt));
+    const completedAt = readCell(cells, columns.completedAt, taskFieldRules.completedAt);
     const customAttributes = customAttributesOf(cells, columns);
 
     const valid =
-      externalId.success && agent && completedAt.success && fitsCustomAttributes(customAttributes);
+      externalId !== null &&
+      agent &&
+      completedAt !== null &&
+      fitsCustomAttributes(customAttributes);
     if (!valid) return explainRefusal(cells, columns, customAttributes);
 
     const task = {
-      external_id: externalId.data,
+      external_id: externalId,
       agent,
-      completed_at: completedAt.data,
+      completed_at: completedAt,
       custom_attributes: customAttributes,
     };
     return { ok: true, task };
@@ -151,6 +160,16 @@ function explainRefusal(
   const code = `${absent ? 'missing' : 'invalid'}_${first.field}`;
   const message = problems.map((problem) => `${problem.field} ${problem.message}`).join('; ');
   return failure(code, first.field, message);
+}
+
+/** A required field's value by its rule, or null when the cell is empty, missing or refused. */
+function readCell(
+  cells: string[],
+  index: number | null,
+  rule: (value: string) => string | null,
+): string | null {
+  const cell = cellAt(cells, index);
+  return cell === undefined ? null : rule(cell);
 }
 
 /** The cell's text, or undefined for an empty cell or one the row lacks. */

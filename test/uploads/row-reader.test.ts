@@ -26,11 +26,17 @@ function rowsToCompare(seed: number): GeneratedRow[] {
     if (!random.chance(0.05)) return row;
     return random.pick<GeneratedRow>([
       { ...row, external_id: 'x'.repeat(256) },
+      { ...row, external_id: 'x'.repeat(255) },
+      { ...row, external_id: ` ${'x'.repeat(255)}\t` },
+      { ...row, external_id: '\u00a0T-1\u2003' },
+      { ...row, external_id: '\u00a0\u2003' },
       { ...row, agent_name: 'n'.repeat(256) },
       { ...row, agent_email: `${'e'.repeat(250)}@example.com` },
       { ...row, custom_note: 'é'.repeat(17_000) },
       { ...row, custom_note: '\u0001'.repeat(6_000) },
       { ...row, completed_at: ' 2026-05-12T14:32:00+02:00 ' },
+      { ...row, completed_at: '2026-02-30T14:32:00Z' },
+      { ...row, completed_at: '2026-05-12 14:32:00.123456789-0930' },
     ]);
   });
 }
