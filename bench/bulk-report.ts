@@ -34,7 +34,7 @@ export interface BulkResults extends BulkRound {
 /**
  * The fastest this service could upload the file here, however lean the rest of its code:
  * receiving and storing the file (as measured), reading it back, parsing, validating every
- * row with the zod schemas and applying the rules (its in-memory stages, measured alone), and
+ * row against the task schema and applying the rules (its in-memory stages, measured alone), and
  * writing the rows with D1 exactly as fast as the raw ceiling. Locally they cannot overlap:
  * one thread runs the Worker and the D1 simulator.
  */
@@ -333,7 +333,10 @@ function stageTable(stages: StageTimings): Table {
       stages.read_ms,
     ],
     ['+ parse the CSV (src/uploads/csv)', stages.parse_ms],
-    ['+ read the rows into chunks (src/pipeline/chunk.ts: the zod schemas)', stages.validate_ms],
+    [
+      '+ read the rows into chunks (src/pipeline/chunk.ts: the task schema rules)',
+      stages.validate_ms,
+    ],
     ['+ apply the ingest rules (an in-memory workspace per chunk)', stages.rules_ms],
   ];
   return {
@@ -383,7 +386,7 @@ function diagnosisNotes(results: BulkResults): string[] {
       `${seconds(service.first.totalMs)} s, so JavaScript and D1 work add up instead of ` +
       'overlapping. So this service cannot upload the file faster here than receiving and ' +
       `storing it (${seconds(receiveMs)} s), the in-memory work every row needs, as this ` +
-      `service does it (reading the file back, parsing, validating with the zod schemas, the ` +
+      `service does it (reading the file back, parsing, validating against the task schema, the ` +
       `rules: ${seconds(stages.rules_ms)} s) and the raw ceiling's D1 time ` +
       `(${seconds(raw.insert.d1Ms)} s) added up: ${seconds(floorTotalMs)} s, ` +
       `${Math.round(floorRate)} rows/s, ${(floorRate / ceilingRate).toFixed(2)}x the ceiling. ` +
@@ -398,7 +401,7 @@ function diagnosisNotes(results: BulkResults): string[] {
       `D1 time: ${seconds(anyServiceMs)} s, ${Math.round(anyServiceRate)} rows/s, ` +
       `${(anyServiceRate / ceilingRate).toFixed(2)}x the ceiling. The difference between that ` +
       "bound and this service's floor is the work this service does for every row: validating " +
-      'it with the zod schemas and applying the rules.',
+      'it against the task schema and applying the rules.',
     'While a consumer step runs, the local runtime answers no HTTP request (its event loop ' +
       'stays busy with in-process D1 calls), so the 202 and the polls arrive when a step ends; ' +
       'the end-to-end time is measured to the first poll that sees `completed`.',
