@@ -92,7 +92,11 @@ export class RowReader {
     const byName = byEmail?.get(email);
     const known = byName?.get(name);
     if (known !== undefined) return known;
+    return this.judgeAgent(detached(externalId), detached(email), detached(name));
+  }
 
+  /** A new agent's verdict, kept for the rows after it. */
+  private judgeAgent(externalId: string, email: string, name: string): Agent | null {
     const parsed = fields.agent.safeParse({
       external_id: externalId || undefined,
       email: email || undefined,
@@ -116,6 +120,15 @@ export class RowReader {
     byName.set(name, agent);
     this.rememberedAgents++;
   }
+}
+
+/**
+ * A copy of the text that shares no memory with the string it came from. A cell can be a slice
+ * of the text of a whole chunk of the file (see `asciiText`): a verdict kept for the rest of the
+ * step must not keep that chunk alive.
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /** The row's non-empty custom cells, by attribute name. */

@@ -31,13 +31,13 @@ function seededRandom(seed: number): () => number {
 }
 
 /** A valid RFC 4180 file: random quoting, line breaks, blank lines and multi-byte text. */
-function generateCsv(rows: number, random: () => number): string {
+function generateCsv(rows: number, random: () => number, pieces = PIECES): string {
   const pick = <T>(choices: T[]): T => choices[Math.floor(random() * choices.length)]!;
   let csv = '';
 
   for (let row = 0; row < rows; row++) {
     const cells = Array.from({ length: 1 + Math.floor(random() * 6) }, () => {
-      const text = Array.from({ length: Math.floor(random() * 3) }, () => pick(PIECES)).join('');
+      const text = Array.from({ length: Math.floor(random() * 3) }, () => pick(pieces)).join('');
       const mustQuote = /[",\r\n]/.test(text);
       return mustQuote || random() < 0.2 ? `"${text.replaceAll('"', '""')}"` : text;
     });
@@ -119,4 +119,23 @@ describe('parseCsv on a generated file of 20,000 rows', () => {
       expect(parsed).toEqual(expected);
     },
   );
+});
+
+describe('parseCsv on a generated file of 20,000 rows of ASCII only', () => {
+  // Records that lie within one chunk of ASCII text are sliced from the chunk's text.
+  const ascii = PIECES.filter((piece) => /^[\x00-\x7f]*$/.test(piece));
+  const csv = generateCsv(20_000, seededRandom(1252), ascii);
+  const expected = parseReference(csv);
+
+  it.each([
+    { chunking: 'in 4 KiB chunks coalesced, as from local R2', chunkSize: 4096 },
+    { chunking: 'in one chunk, scanned in 64 KiB pieces', chunkSize: 1 << 30 },
+  ])('reads what a whole-string reference reads, $chunking', async ({ chunkSize }) => {
+    const parsed = await parseAll(bytesOf(csv), chunkSize, {
+      coalesceBytes: DEFAULT_COALESCE_BYTES,
+    });
+
+    expect(csv).toMatch(/^[\x00-\x7f]+$/);
+    expect(parsed).toEqual(expected);
+  });
 });

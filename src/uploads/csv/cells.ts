@@ -10,7 +10,8 @@ export type FieldBounds = number[];
 
 /**
  * The cells of one record. The record is decoded once and its fields sliced from the text: one
- * decoder call per field cost more than the scanning itself.
+ * decoder call per field cost more than the scanning itself. (Records within a chunk that is all
+ * ASCII skip even that: see `asciiText`.)
  */
 export function decodeCells(
   bytes: Uint8Array,
@@ -21,9 +22,45 @@ export function decodeCells(
 ): string[] {
   const text = decodeRecord(bytes, recordOffset, recordLine);
   // Only ASCII text has as many UTF-16 units as bytes: byte offsets are then text indices.
-  const indices = text.length === bytes.length ? null : toTextIndices(bytes, bounds, recordOffset);
-  const at = (k: number) => (indices ? indices[k]! : bounds[k]! - recordOffset);
+  if (text.length === bytes.length) return sliceCells(text, recordOffset, bounds, hasDoubledQuotes);
 
+  const indices = toTextIndices(bytes, bounds, recordOffset);
+  return cellsAt(text, (k) => indices[k]!, bounds, hasDoubledQuotes);
+}
+
+/**
+ * The text of a chunk of the file when it is all ASCII, else null: its byte offsets are then
+ * indices into the text, so the records within it need no decoding of their own.
+ */
+export function asciiText(chunk: Uint8Array): string | null {
+  try {
+    const text = decoder.decode(chunk);
+    return text.length === chunk.length ? text : null;
+  } catch {
+    // Invalid UTF-8, or a character cut at the chunk's end: its records are decoded one by one.
+    return null;
+  }
+}
+
+/**
+ * The cells of a record in ASCII `text` whose first byte lies at `textOffset` in the file:
+ * the field bounds, absolute byte offsets, are indices into it once shifted.
+ */
+export function sliceCells(
+  text: string,
+  textOffset: number,
+  bounds: FieldBounds,
+  hasDoubledQuotes: boolean,
+): string[] {
+  return cellsAt(text, (k) => bounds[k]! - textOffset, bounds, hasDoubledQuotes);
+}
+
+function cellsAt(
+  text: string,
+  at: (k: number) => number,
+  bounds: FieldBounds,
+  hasDoubledQuotes: boolean,
+): string[] {
   const cells = new Array<string>(bounds.length / 3);
   for (let field = 0; field < bounds.length; field += 3) {
     const start = at(field);

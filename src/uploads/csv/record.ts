@@ -1,5 +1,5 @@
 import { ByteBuffer } from './byte-buffer';
-import { decodeCells, type FieldBounds } from './cells';
+import { asciiText, decodeCells, sliceCells, type FieldBounds } from './cells';
 import { CsvError } from './errors';
 
 /** One CSV record and where it sits in the file, so that a later read can resume after it. */
@@ -27,6 +27,11 @@ export class RecordBuilder {
   private hasDoubledQuotes = false;
   private problem: string | undefined;
   private cells: string[] | null = null;
+  /** The text of the last chunk a record ended in, if it is all ASCII (see `asciiText`). */
+  private chunkText: { chunk: Uint8Array; text: string | null } = {
+    chunk: new Uint8Array(0),
+    text: null,
+  };
 
   constructor(
     /** Absolute byte offset where the record starts. */
@@ -62,12 +67,27 @@ export class RecordBuilder {
   decode(chunk: Uint8Array, chunkOffset: number, end: number): void {
     if (this.fieldCount === 0) return;
 
+    // A record within one chunk of ASCII text is sliced from that text, decoded once per chunk.
+    if (this.spill.length === 0 && end > chunkOffset) {
+      const text = this.textOf(chunk);
+      if (text !== null) {
+        this.cells = sliceCells(text, chunkOffset, this.bounds, this.hasDoubledQuotes);
+        return;
+      }
+    }
+
     let bytes = chunk.subarray(Math.max(this.offset - chunkOffset, 0), end - chunkOffset);
     if (this.spill.length > 0) {
       this.spill.append(bytes);
       bytes = this.spill.view();
     }
     this.cells = decodeCells(bytes, this.offset, this.line, this.bounds, this.hasDoubledQuotes);
+  }
+
+  /** A chunk's text is decoded once, by the first record that ends in it. */
+  private textOf(chunk: Uint8Array): string | null {
+    if (this.chunkText.chunk !== chunk) this.chunkText = { chunk, text: asciiText(chunk) };
+    return this.chunkText.text;
   }
 
   /** The decoded record (none for a blank line); the builder moves on to the next one. */
