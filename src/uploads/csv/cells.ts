@@ -5,8 +5,13 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Where one record's fields lie, as absolute byte offsets, three numbers per field: its start,
  * its closing quote (-1 when unquoted; its end when a quote was never closed) and its end.
+ * The first `length` values are the record's: the array is reused from record to record, since
+ * emptying an array gives its storage back and every record then grew it again.
  */
-export type FieldBounds = number[];
+export interface FieldBounds {
+  values: number[];
+  length: number;
+}
 
 /**
  * The cells of one record. The record is decoded once and its fields sliced from the text: one
@@ -52,7 +57,7 @@ export function sliceCells(
   bounds: FieldBounds,
   hasDoubledQuotes: boolean,
 ): string[] {
-  return cellsAt(text, (k) => bounds[k]! - textOffset, bounds, hasDoubledQuotes);
+  return cellsAt(text, (k) => bounds.values[k]! - textOffset, bounds, hasDoubledQuotes);
 }
 
 function cellsAt(
@@ -65,7 +70,7 @@ function cellsAt(
   for (let field = 0; field < bounds.length; field += 3) {
     const start = at(field);
     const end = at(field + 2);
-    if (bounds[field + 1]! < 0) {
+    if (bounds.values[field + 1]! < 0) {
       cells[field / 3] = text.slice(start, end);
       continue;
     }
@@ -104,7 +109,7 @@ function toTextIndices(bytes: Uint8Array, bounds: FieldBounds, recordOffset: num
   let position = 0;
 
   for (let k = 0; k < bounds.length; k++) {
-    const offset = bounds[k]! - recordOffset;
+    const offset = bounds.values[k]! - recordOffset;
     for (; position < offset; position++) {
       const byte = bytes[position]!;
       if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;

@@ -23,7 +23,7 @@ export interface CsvRecord {
  */
 export class RecordBuilder {
   private readonly spill = new ByteBuffer();
-  private readonly bounds: FieldBounds = [];
+  private readonly bounds: FieldBounds = { values: [], length: 0 };
   private hasDoubledQuotes = false;
   private problem: string | undefined;
   private cells: string[] | null = null;
@@ -46,7 +46,10 @@ export class RecordBuilder {
 
   /** A field from `start` to `end`; `closingQuote` is -1 for an unquoted one. */
   addField(start: number, closingQuote: number, end: number): void {
-    this.bounds.push(start, closingQuote, end);
+    const bounds = this.bounds;
+    bounds.values[bounds.length++] = start;
+    bounds.values[bounds.length++] = closingQuote;
+    bounds.values[bounds.length++] = end;
   }
 
   noteDoubledQuote(): void {
