@@ -173,7 +173,10 @@ export function bulkSection(results: BulkResults): Section {
         .map(({ first, profile }) =>
           profileTable(
             `The hottest functions of the Worker's isolate during the instrumented upload at ` +
-              `UPLOAD_CHUNK_ROWS=${first.chunkRows} (V8 CPU profile through DevTools, self time).`,
+              `UPLOAD_CHUNK_ROWS=${first.chunkRows} (V8 CPU profile through DevTools, self time; ` +
+              `the inspector slows the isolate and can charge an async function's resumption to ` +
+              `the line after its await, so read the shares as a hint: bench/README.md profiles ` +
+              `with perf instead).`,
             profile,
           ),
         ),
