@@ -1,4 +1,5 @@
 import {
+  agentSchema,
   fitsCustomAttributes,
   taskFieldRules,
   taskInputSchema,
@@ -15,8 +16,6 @@ export interface RowError {
 export type RowResult = { ok: true; task: TaskInput } | { ok: false; error: RowError };
 
 type Agent = TaskInput['agent'];
-
-const fields = taskInputSchema.shape;
 
 /**
  * Agents whose verdict a reader keeps: those of files with up to 10,000 of them. The memo
@@ -97,7 +96,7 @@ export class RowReader {
 
   /** A new agent's verdict, kept for the rows after it. */
   private judgeAgent(externalId: string, email: string, name: string): Agent | null {
-    const parsed = fields.agent.safeParse({
+    const parsed = agentSchema.safeParse({
       external_id: externalId || undefined,
       email: email || undefined,
       name: name || undefined,
@@ -159,7 +158,7 @@ function explainRefusal(
     completed_at: cellAt(cells, columns.completedAt),
     custom_attributes: customAttributes,
   });
-  // Unreachable while the field schemas are the task schema's own; the task schema decides.
+  // Unreachable while `taskFieldRules` agree with the schema; should they not, the schema decides.
   if (parsed.success) return { ok: true, task: parsed.data };
 
   const problems = parsed.error.issues.map((issue) => {
