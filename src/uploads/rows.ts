@@ -1,10 +1,10 @@
 import {
-  agentSchema,
   fitsCustomAttributes,
   taskFieldRules,
   taskInputSchema,
   type TaskInput,
 } from '../tasks/schemas';
+import { AgentVerdicts } from './agent-verdicts';
 import type { ColumnMap } from './columns';
 
 export interface RowError {
@@ -16,12 +16,6 @@ export interface RowError {
 export type RowResult = { ok: true; task: TaskInput } | { ok: false; error: RowError };
 
 type Agent = TaskInput['agent'];
-
-/**
- * Agents whose verdict a reader keeps: those of files with up to 10,000 of them. The memo
- * starts afresh when it is full, so memory stays bounded whatever the file.
- */
-const MAX_REMEMBERED_AGENTS = 10_000;
 
 /**
  * Reads the data rows of one upload as the tasks a POST would send, validated by the same
@@ -36,9 +30,8 @@ const MAX_REMEMBERED_AGENTS = 10_000;
  * exactly as the POST's would.
  */
 export class RowReader {
-  /** Verdicts by external id, then email, then name, as the cells read ('' when empty). */
-  private readonly agents = new Map<string, Map<string, Map<string, Agent | null>>>();
-  private rememberedAgents = 0;
+  /** Kept for the whole step, so that every chunk reuses the verdicts of the chunks before. */
+  private readonly agents = new AgentVerdicts();
 
   constructor(
     private readonly columns: ColumnMap,
@@ -83,51 +76,12 @@ export class RowReader {
   /** The agent the row names, validated, or null when the agent schema refuses it. */
   private agentOf(cells: string[]): Agent | null {
     const { agentExternalId, agentEmail, agentName } = this.columns;
-    const externalId = cellAt(cells, agentExternalId) ?? '';
-    const email = cellAt(cells, agentEmail) ?? '';
-    const name = cellAt(cells, agentName) ?? '';
-
-    const byEmail = this.agents.get(externalId);
-    const byName = byEmail?.get(email);
-    const known = byName?.get(name);
-    if (known !== undefined) return known;
-    return this.judgeAgent(detached(externalId), detached(email), detached(name));
+    return this.agents.judge(
+      cellAt(cells, agentExternalId) ?? '',
+      cellAt(cells, agentEmail) ?? '',
+      cellAt(cells, agentName) ?? '',
+    );
   }
-
-  /** A new agent's verdict, kept for the rows after it. */
-  private judgeAgent(externalId: string, email: string, name: string): Agent | null {
-    const parsed = agentSchema.safeParse({
-      external_id: externalId || undefined,
-      email: email || undefined,
-      name: name || undefined,
-    });
-    // Shared by every row that names this agent, so nothing may change it.
-    const agent = parsed.success ? Object.freeze(parsed.data) : null;
-    this.remember(externalId, email, name, agent);
-    return agent;
-  }
-
-  private remember(externalId: string, email: string, name: string, agent: Agent | null): void {
-    if (this.rememberedAgents >= MAX_REMEMBERED_AGENTS) {
-      this.agents.clear();
-      this.rememberedAgents = 0;
-    }
-    let byEmail = this.agents.get(externalId);
-    if (!byEmail) this.agents.set(externalId, (byEmail = new Map()));
-    let byName = byEmail.get(email);
-    if (!byName) byEmail.set(email, (byName = new Map()));
-    byName.set(name, agent);
-    this.rememberedAgents++;
-  }
-}
-
-/**
- * A copy of the text that shares no memory with the string it came from. A cell can be a slice
- * of the text of a whole chunk of the file (see `asciiText`): a verdict kept for the rest of the
- * step must not keep that chunk alive.
- */
-function detached(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /** The row's non-empty custom cells, by attribute name. */
