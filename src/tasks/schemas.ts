@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { parseTimestamp } from '../lib/timestamps';
+import { attributeShapeProblem, UNPAIRED_SURROGATE } from './attribute-shape';
 
 /** Largest `custom_attributes` accepted, measured as UTF-8 bytes of its JSON text. */
 export const MAX_CUSTOM_ATTRIBUTES_BYTES = 32 * 1024;
@@ -16,13 +17,14 @@ const required = (expected: string) => ({
     issue.input === undefined ? 'is required' : `must be ${expected}`,
 });
 
-/** A string trimmed of surrounding white space, then 1..max characters long. */
+/** A string trimmed of surrounding white space, then 1..max characters of valid Unicode. */
 const text = (max: number) =>
   z
     .string(required('a string'))
     .trim()
     .min(1, 'must not be blank')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => value.isWellFormed(), UNPAIRED_SURROGATE);
 
 /** The longest task external id, agent external id or agent name. */
 const MAX_TEXT_LENGTH = 255;
@@ -66,7 +68,8 @@ const completedAtSchema = z.string(required('a string')).transform((value, conte
 export const taskFieldRules = {
   externalId(value: string): string | null {
     const trimmed = value.trim();
-    return trimmed.length >= 1 && trimmed.length <= MAX_TEXT_LENGTH ? trimmed : null;
+    const fits = trimmed.length >= 1 && trimmed.length <= MAX_TEXT_LENGTH;
+    return fits && trimmed.isWellFormed() ? trimmed : null;
   },
   completedAt(value: string): string | null {
     const parsed = parseTimestamp(value);
@@ -80,12 +83,30 @@ export const customAttributeKeySchema = z
   .min(1, 'keys must not be empty')
   .max(255, 'keys must be at most 255 characters');
 
+/**
+ * Any JSON object within the bounds: its shape is checked on the parsed input first (see
+ * `attributeShapeProblem`), since a record drops a `__proto__` key and a deep value is only safe
+ * to serialize, as the size rule does, once its depth is known to be bounded.
+ */
 const customAttributesSchema = z
-  .record(
-    customAttributeKeySchema,
-    // Values come from JSON.parse or are CSV text: they are JSON already, whatever their type.
-    z.unknown(),
-    required('a JSON object'),
+  .preprocess(
+    (input, context) => {
+      const problem = typeof input === 'object' && input ? attributeShapeProblem(input) : null;
+      if (problem) context.addIssue({ code: 'custom', input, ...problem });
+      return input;
+    },
+    z.record(
+      customAttributeKeySchema,
+      // Values come from JSON.parse or are CSV text: they are JSON already, whatever their type.
+      z.unknown(),
+      {
+        error: (issue) =>
+          // A refused key reads as the key rule that refused it.
+          issue.code === 'invalid_key'
+            ? issue.issues[0]?.message
+            : required('a JSON object').error(issue),
+      },
+    ),
   )
   .refine(fitsCustomAttributes, {
     message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,

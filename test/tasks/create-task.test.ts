@@ -76,6 +76,25 @@ describe('POST /tasks creates a task', () => {
     expect(JSON.stringify(data.custom_attributes)).toBe(JSON.stringify(attributes));
   });
 
+  it('keeps custom_attributes nested 32 levels deep, and a __proto__ key below the top', async () => {
+    const organization = await createOrganization();
+    // The attributes object is level 1; `deep` holds 30 arrays around an object, levels 2-32.
+    const deep = `${'['.repeat(30)}{"__proto__":"kept"}${']'.repeat(30)}`;
+    const body = JSON.stringify(taskBody({ custom_attributes: { deep: '?' } })).replace(
+      '"?"',
+      deep,
+    );
+
+    const response = await requestAs(organization, '/tasks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+
+    expect(response.status).toBe(201);
+    expect(await response.text()).toContain(`"custom_attributes":{"deep":${deep}}`);
+  });
+
   it('treats missing custom_attributes as an empty object', async () => {
     const organization = await createOrganization();
     const body = taskBody();

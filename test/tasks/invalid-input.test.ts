@@ -17,6 +17,12 @@ interface Problem {
 
 const valid = taskBody().task;
 const json = (body: unknown) => JSON.stringify(body);
+/** A task body whose custom attribute `slot` is replaced by raw JSON text. */
+const withAttribute = (slot: string, rawJson: string) =>
+  json(taskBody({ custom_attributes: { [slot]: '?' } })).replace('"?"', rawJson);
+/** `levels` nested arrays, the innermost empty. */
+const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+const beyondDepth = `/task/custom_attributes/deep${'/0'.repeat(31)}`;
 
 /** [case, raw body, content type, status, code, pointer of the first error (if any)] */
 const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
@@ -43,6 +49,30 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
     422,
     'validation_failed',
     '/task',
+  ],
+  [
+    'custom_attributes nested 33 levels deep',
+    withAttribute('deep', nested(32)),
+    'application/json',
+    422,
+    'validation_failed',
+    beyondDepth,
+  ],
+  [
+    'custom_attributes nested 20,000 levels deep',
+    withAttribute('deep', nested(20_000)),
+    'application/json',
+    422,
+    'validation_failed',
+    beyondDepth,
+  ],
+  [
+    'a __proto__ custom attribute key',
+    withAttribute('slot', '{}').replace('"slot"', '"__proto__"'),
+    'application/json',
+    422,
+    'validation_failed',
+    '/task/custom_attributes/__proto__',
   ],
   ...(
     [
@@ -93,6 +123,27 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
         '/task/custom_attributes',
       ],
       ['an unknown top-level field', { priority: 'high' }, '/task/priority'],
+      ['an unpaired surrogate in external_id', { external_id: 'T-\ud800' }, '/task/external_id'],
+      [
+        'an unpaired surrogate in the agent external_id',
+        { agent: { external_id: '\ud83d' } },
+        '/task/agent/external_id',
+      ],
+      [
+        'an unpaired surrogate in the agent name',
+        { agent: { external_id: 'E', name: 'Al\udc00ex' } },
+        '/task/agent/name',
+      ],
+      [
+        'an unpaired surrogate in a custom value',
+        { custom_attributes: { notes: ['fine', 'x\ud800'] } },
+        '/task/custom_attributes/notes/1',
+      ],
+      [
+        'an unpaired surrogate in a custom key',
+        { custom_attributes: { 'k\udfff': 1 } },
+        '/task/custom_attributes/k\udfff',
+      ],
     ] as const
   ).map(
     ([name, overrides, pointer]) =>
@@ -142,6 +193,24 @@ describe('POST /tasks refuses bad input', () => {
     expect(problem.errors).toEqual([
       { pointer: '/task/priority', message: expect.stringContaining('custom_attributes') },
     ]);
+  });
+
+  it.each([
+    ['an empty key', withAttribute('', '1'), 'keys must not be empty'],
+    ['a key over 255 characters', withAttribute('k'.repeat(256), '1'), 'at most 255 characters'],
+    ['nesting past 32 levels', withAttribute('deep', nested(40)), 'at most 32 levels deep'],
+    ['an unpaired surrogate', json(taskBody({ external_id: '\ud800' })), 'unpaired surrogate'],
+  ])('explains the refusal of custom_attributes with %s', async (_case, body, message) => {
+    const organization = await createOrganization();
+
+    const response = await requestAs(organization, '/tasks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+
+    const problem = await response.json<Problem>();
+    expect(problem.errors?.[0]?.message).toContain(message);
   });
 
   it('says that a timestamp without offset is ambiguous', async () => {
