@@ -2,15 +2,20 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { every } from 'hono/combine';
 
+import { requireNoContentCoding, requireUtf8Charset } from './body-encoding';
 import type { AppBindings } from './context';
 import { ApiError } from './errors';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 
+/** Decodes strictly: bytes that are not UTF-8 refuse the body instead of turning into U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /**
- * Admits only a JSON body of at most `maxBytes`: 415 for another media type, 413 when too
- * large (before reading more than the limit), 400 for an empty or malformed body. What
- * passes is cached by Hono, so the zod validator after it reads it without a second fetch.
+ * Admits only a JSON body of at most `maxBytes`: 415 for another media type, a content coding
+ * or a charset other than UTF-8, 413 when too large (before reading more than the limit), 400
+ * for an empty body or one that is not UTF-8 JSON. What passes is cached by Hono, so the zod
+ * validator after it reads it without a second fetch.
  */
 export const jsonBody = (maxBytes: number) =>
   every(
@@ -33,11 +38,13 @@ const requireJsonMediaType = createMiddleware<AppBindings>(async (c, next) => {
       `Send the body as \`application/json\`; the request had ${sent}.`,
     );
   }
+  requireNoContentCoding(c.req.raw.headers);
+  requireUtf8Charset(c.req.header('Content-Type') ?? null);
   await next();
 });
 
 const requireParsableJson = createMiddleware<AppBindings>(async (c, next) => {
-  const text = await c.req.text();
+  const text = decodeUtf8(await c.req.arrayBuffer());
   if (text.trim() === '') throw new ApiError('empty_body', 'The request body is empty.');
 
   try {
@@ -48,3 +55,11 @@ const requireParsableJson = createMiddleware<AppBindings>(async (c, next) => {
   }
   await next();
 });
+
+function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ApiError('malformed_json', 'The body is not valid JSON: it is not valid UTF-8.');
+  }
+}

@@ -1,4 +1,5 @@
 import { readSettings } from '../env';
+import { requireNoContentCoding, requireUtf8Charset } from '../http/body-encoding';
 import { ApiError } from '../http/errors';
 import { newId } from '../lib/ids';
 import { wakeUpload } from '../pipeline/messages';
@@ -75,13 +76,18 @@ async function openFile(request: Request, maxBytes: number) {
     );
   }
 
+  requireNoContentCoding(request.headers);
+
   const declared = Number(request.headers.get('Content-Length') ?? 0);
   if (declared > maxBytes + (isMultipart ? MULTIPART_OVERHEAD_BYTES : 0)) {
     throw translate(new TooLargeError(maxBytes), maxBytes);
   }
 
   const body = request.body ?? new Blob([]).stream();
-  if (!isMultipart) return { body, filename: null };
+  if (!isMultipart) {
+    requireUtf8Charset(contentType);
+    return { body, filename: null };
+  }
 
   const boundary = multipartBoundary(contentType);
   if (!boundary) throw new ApiError('malformed_multipart', 'The Content-Type has no boundary.');
@@ -89,6 +95,7 @@ async function openFile(request: Request, maxBytes: number) {
     throw translate(error, maxBytes);
   });
   if (!part) throw new ApiError('missing_file', 'The form has no part named `file`.');
+  requireUtf8Charset(part.contentType);
   return { body: part.body, filename: part.filename };
 }
 

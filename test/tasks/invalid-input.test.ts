@@ -38,6 +38,13 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
     'unsupported_media_type',
   ],
   ['text/plain', json(taskBody()), 'text/plain', 415, 'unsupported_media_type'],
+  [
+    'a Latin-1 charset',
+    json(taskBody()),
+    'application/json; charset=iso-8859-1',
+    415,
+    'unsupported_media_type',
+  ],
   ['an array', json([taskBody()]), 'application/json', 422, 'validation_failed', ''],
   ['a bare string', json('task'), 'application/json', 422, 'validation_failed', ''],
   ['null', 'null', 'application/json', 422, 'validation_failed', ''],
@@ -179,6 +186,57 @@ describe('POST /tasks refuses bad input', () => {
       expect(await employeesOf(organization.id)).toEqual([]);
     },
   );
+
+  it('answers 415 with Accept-Encoding for a gzip-coded body, and writes nothing', async () => {
+    const organization = await createOrganization();
+    const compressed = new Blob([json(taskBody())])
+      .stream()
+      .pipeThrough(new CompressionStream('gzip'));
+
+    const response = await requestAs(organization, '/tasks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: await new Response(compressed).arrayBuffer(),
+    });
+
+    expect(response.status).toBe(415);
+    expect(response.headers.get('Accept-Encoding')).toBe('identity');
+    expect(await response.json()).toMatchObject({ code: 'unsupported_media_type' });
+    expect(await tasksOf(organization.id)).toEqual([]);
+  });
+
+  it('answers 400 for bytes that are not UTF-8, rather than storing replacement characters', async () => {
+    const organization = await createOrganization();
+    const [before, after] = json(taskBody({ external_id: 'T-#' })).split('#');
+    const encoder = new TextEncoder();
+    const body = new Uint8Array([...encoder.encode(before), 0xff, 0xfe, ...encoder.encode(after)]);
+
+    const response = await requestAs(organization, '/tasks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'malformed_json',
+      detail: expect.stringContaining('UTF-8'),
+    });
+    expect(await tasksOf(organization.id)).toEqual([]);
+  });
+
+  it('reads a body that starts with a byte-order mark', async () => {
+    const organization = await createOrganization();
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(json(taskBody()))]);
+
+    const response = await requestAs(organization, '/tasks', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json; charset=UTF-8' },
+      body,
+    });
+
+    expect(response.status).toBe(201);
+  });
 
   it('points an unknown field to custom_attributes', async () => {
     const organization = await createOrganization();

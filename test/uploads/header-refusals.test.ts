@@ -122,6 +122,54 @@ describe('POST /tasks/upload refuses bodies it cannot take', () => {
     expect(await response.json()).toMatchObject({ code: 'unsupported_media_type' });
   });
 
+  it.each([
+    ['a gzip content coding', { 'Content-Type': 'text/csv', 'Content-Encoding': 'gzip' }],
+    ['a UTF-16 charset', { 'Content-Type': 'text/csv; charset=utf-16' }],
+  ])('answers 415 for a raw CSV with %s, and keeps nothing', async (_case, headers) => {
+    const organization = await createOrganization();
+
+    const response = await requestAs(organization, '/tasks/upload', {
+      method: 'POST',
+      headers,
+      body: `external_id,agent_external_id,completed_at\n${ROW}`,
+    });
+
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ code: 'unsupported_media_type' });
+    expect(await storedFilesOf(organization.id)).toBe(0);
+  });
+
+  it('answers 415 for a file part declared in a charset other than UTF-8', async () => {
+    const organization = await createOrganization();
+    const form = new FormData();
+    const csv = `external_id,agent_external_id,completed_at\n${ROW}`;
+    form.append('file', new File([csv], 'tasks.csv', { type: 'text/csv; charset=iso-8859-1' }));
+
+    const response = await requestAs(organization, '/tasks/upload', { method: 'POST', body: form });
+
+    expect(response.status).toBe(415);
+    expect(await storedFilesOf(organization.id)).toBe(0);
+  });
+
+  it('takes a raw CSV declared as UTF-8, in any spelling', async () => {
+    const organization = await createOrganization();
+    const body = `external_id,agent_external_id,completed_at\n${ROW}`;
+
+    const statuses = await Promise.all(
+      ['text/csv; charset=utf-8', 'text/csv; charset="UTF8"'].map(async (contentType) => {
+        const headers = { 'Content-Type': contentType, 'Content-Encoding': 'identity' };
+        const response = await requestAs(organization, '/tasks/upload', {
+          method: 'POST',
+          headers,
+          body,
+        });
+        return response.status;
+      }),
+    );
+
+    expect(statuses).toEqual([202, 202]);
+  });
+
   it('answers 422 for a form without a file part', async () => {
     const organization = await createOrganization();
     const form = new FormData();

@@ -1,4 +1,4 @@
-import { parseParameterizedValue } from './parameters';
+import { parseParameterizedValue } from '../../http/header-parameters';
 
 /** RFC 2046 `bchars`: letters, digits and `'()+_,-./:=?` or a space, the space never last. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;

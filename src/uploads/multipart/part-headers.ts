@@ -1,5 +1,5 @@
 import { MultipartError } from './errors';
-import { isToken, parseParameterizedValue } from './parameters';
+import { isToken, parseParameterizedValue } from '../../http/header-parameters';
 
 /** What a part's headers say about it. */
 export interface PartHeaders {
