@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import { requireApiKey } from './auth/middleware';
 import { healthRoutes } from './health/routes';
 import type { AppBindings } from './http/context';
-import { handleError, handleNotFound } from './http/problem';
+import { allowedMethods } from './http/allowed-methods';
+import { handleError, handleUnrouted } from './http/problem';
 import { requestId } from './http/request-id';
 import { requestLog } from './http/request-log';
 import { openApiRoutes } from './openapi/routes';
@@ -12,13 +13,14 @@ import { uploadRoutes } from './uploads/routes';
 
 /** The HTTP API: request id and log around everything, auth in front of every resource. */
 export function createApp() {
-  return new Hono<AppBindings>()
+  const app = new Hono<AppBindings>()
     .use(requestId, requestLog)
     .route('/health', healthRoutes)
     .route('/openapi.json', openApiRoutes)
     .use('/tasks/*', requireApiKey)
     .route('/tasks/upload', uploadRoutes)
-    .route('/tasks', taskRoutes)
-    .onError(handleError)
-    .notFound(handleNotFound);
+    .route('/tasks', taskRoutes);
+
+  const methodsOf = allowedMethods(app.routes);
+  return app.onError(handleError).notFound((c) => handleUnrouted(c, methodsOf));
 }

@@ -1,6 +1,7 @@
-import type { ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
+import type { AllowedMethods } from './allowed-methods';
 import type { AppBindings } from './context';
 import { ApiError } from './errors';
 
@@ -24,10 +25,25 @@ export const handleError: ErrorHandler<AppBindings> = (error, c) => {
   });
 };
 
-export const handleNotFound: NotFoundHandler<AppBindings> = (c) => {
-  const detail = `There is no ${c.req.method} ${new URL(c.req.url).pathname}.`;
-  return handleError(new ApiError('route_not_found', detail), c);
-};
+/**
+ * What no route answered: 405 with `Allow` when the path exists for other methods (`OPTIONS`
+ * gets 204 and the same `Allow`), otherwise 404.
+ */
+export function handleUnrouted(c: Context<AppBindings>, methodsOf: AllowedMethods) {
+  const { pathname } = new URL(c.req.url);
+  const allowed = methodsOf(pathname);
+  if (allowed.length === 0) {
+    return handleError(new ApiError('route_not_found', `There is no ${pathname}.`), c);
+  }
+
+  const allow = [...allowed, 'OPTIONS'].join(', ');
+  if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
+  const detail = `${pathname} does not answer ${c.req.method}; it answers ${allowed.join(', ')}.`;
+  return handleError(
+    new ApiError('method_not_allowed', detail, undefined, { headers: { Allow: allow } }),
+    c,
+  );
+}
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

@@ -1,0 +1,41 @@
+/** A route as Hono lists it in `app.routes`: middleware appears with the method `ALL`. */
+interface RouteEntry {
+  method: string;
+  path: string;
+}
+
+export type AllowedMethods = (pathname: string) => string[];
+
+/**
+ * The methods the app answers for a path, from its route table, so that a request with another
+ * method gets 405 with `Allow` rather than a 404 that suggests the path does not exist. Path
+ * parameters (`:id`) match one segment, `*` anything; a GET route answers HEAD too. Empty for
+ * a path no route matches.
+ */
+export function allowedMethods(routes: readonly RouteEntry[]): AllowedMethods {
+  const patterns = new Map<string, { pattern: RegExp; methods: Set<string> }>();
+  for (const { method, path } of routes) {
+    if (method === 'ALL') continue;
+    const entry = patterns.get(path) ?? { pattern: patternOf(path), methods: new Set<string>() };
+    entry.methods.add(method);
+    if (method === 'GET') entry.methods.add('HEAD');
+    patterns.set(path, entry);
+  }
+
+  return (pathname) => {
+    const allowed = new Set<string>();
+    for (const { pattern, methods } of patterns.values()) {
+      if (pattern.test(pathname)) for (const method of methods) allowed.add(method);
+    }
+    return [...allowed].sort();
+  };
+}
+
+function patternOf(path: string): RegExp {
+  const segments = path.split('/').map((segment) => {
+    if (segment === '*') return '.*';
+    if (segment.startsWith(':')) return '[^/]+';
+    return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  });
+  return new RegExp(`^${segments.join('/')}$`);
+}
