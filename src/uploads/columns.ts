@@ -8,6 +8,11 @@ export interface ColumnMap {
   agentEmail: number | null;
   agentName: number | null;
   custom: { key: string; index: number }[];
+  /**
+   * The `error` column of an error report uploaded again: ignored, and it marks the file as a
+   * report, whose cells carry the report's formula guard (see `unguardFormula`).
+   */
+  reportError: number | null;
 }
 
 export interface ColumnError {
@@ -17,6 +22,8 @@ export interface ColumnError {
 
 const KNOWN = ['external_id', 'agent_external_id', 'agent_email', 'agent_name', 'completed_at'];
 const CUSTOM_PREFIX = 'custom_';
+/** The column the error report adds: a report can be fixed and uploaded again as it is. */
+const REPORT_ERROR = 'error';
 
 /**
  * Reads the header row: names are trimmed and matched case-insensitively, column order is
@@ -42,6 +49,7 @@ export function mapColumns(
       custom: names.flatMap((name, position) =>
         isCustom(name) ? [{ key: name.slice(CUSTOM_PREFIX.length), index: position }] : [],
       ),
+      reportError: optional(REPORT_ERROR),
     },
   };
 }
@@ -61,7 +69,7 @@ function unknownOrEmpty(names: string[]): ColumnError[] {
       return [{ column: '', message: `column ${position + 1} has no name` }];
     }
     if (isCustom(name)) return customKeyErrors(name);
-    if (!KNOWN.includes(name.toLowerCase())) {
+    if (!KNOWN.includes(name.toLowerCase()) && name.toLowerCase() !== REPORT_ERROR) {
       return [{ column: name, message: 'is not a known column; prefix extra data with custom_' }];
     }
     return [];

@@ -1,15 +1,23 @@
+import { mapColumns } from './columns';
+import { guardFormula } from './formula-guard';
 import { listRowErrors } from './row-errors-repository';
 import type { Upload } from './upload';
 
 const PAGE_ROWS = 1_000;
 
 /**
- * The refused rows as a CSV to fix and upload again: the original header and cells plus an
- * `error` column (remove it before uploading). Streamed page by page from D1.
+ * The refused rows as a CSV to fix and upload again as it is: an `error` column first, then the
+ * original header and cells, so that cells past the header's width (a `too_many_cells` row)
+ * trail the row instead of pushing the error under another column. The `error` column of a
+ * report that was itself uploaded is left out: it is replaced. Streamed page by page from D1.
  */
 export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const width = upload.header.length;
+  const columns = mapColumns(upload.header);
+  const previousError = columns.ok ? columns.columns.reportError : null;
+  const withoutPreviousError = (cells: string[]) =>
+    previousError === null ? cells : cells.filter((_, index) => index !== previousError);
   let afterRow = 0;
   let headerSent = false;
 
@@ -17,14 +25,17 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(csvLine([...upload.header, 'error'])));
+        controller.enqueue(
+          encoder.encode(csvLine(['error', ...withoutPreviousError(upload.header)])),
+        );
         return;
       }
 
       const errors = await listRowErrors(db, upload.id, afterRow, PAGE_ROWS);
       const lines = errors.map((error) => {
         const cells = Array.from({ length: width }, (_, index) => error.cells[index] ?? '');
-        return csvLine([...cells, ...error.cells.slice(width), error.message]);
+        const row = [...withoutPreviousError(cells), ...error.cells.slice(width)];
+        return csvLine([error.message, ...row]);
       });
       if (lines.length > 0) controller.enqueue(encoder.encode(lines.join('')));
       if (errors.length < PAGE_ROWS) controller.close();
@@ -34,16 +45,7 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
 }
 
 function csvLine(cells: string[]): string {
-  return `${cells.map((cell) => quote(neutralizeFormula(cell))).join(',')}\r\n`;
-}
-
-/**
- * Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
- * as a formula; a leading apostrophe makes it text. Plain numbers such as -12 stay as they are.
- */
-export function neutralizeFormula(cell: string): string {
-  if (/^[-+]?\d+([.,]\d+)?$/.test(cell)) return cell;
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return `${cells.map((cell) => quote(guardFormula(cell))).join(',')}\r\n`;
 }
 
 function quote(cell: string): string {

@@ -6,6 +6,7 @@ import {
 } from '../tasks/schemas';
 import { AgentVerdicts } from './agent-verdicts';
 import type { ColumnMap } from './columns';
+import { unguardFormula } from './formula-guard';
 
 export interface RowError {
   code: string;
@@ -38,7 +39,8 @@ export class RowReader {
     private readonly width: number,
   ) {}
 
-  read(cells: string[]): RowResult {
+  read(record: string[]): RowResult {
+    const cells = this.fieldCells(record);
     for (let index = this.width; index < cells.length; index++) {
       if (cells[index] !== '') {
         const message = `has ${cells.length} cells; the header has ${this.width}`;
@@ -69,8 +71,13 @@ export class RowReader {
   }
 
   /** The row's external id as the error report shows it, even when the row is refused. */
-  externalIdOf(cells: string[]): string | null {
-    return cells[this.columns.externalId]?.trim() || null;
+  externalIdOf(record: string[]): string | null {
+    return this.fieldCells(record)[this.columns.externalId]?.trim() || null;
+  }
+
+  /** The cells as values: those of an error report uploaded again lose the report's guard. */
+  private fieldCells(record: string[]): string[] {
+    return this.columns.reportError === null ? record : record.map(unguardFormula);
   }
 
   /** The agent the row names, validated, or null when the agent schema refuses it. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { tasksOf } from '../support/database';
 import { requestAs } from '../support/http';
-import { createOrganization } from '../support/organizations';
+import { createOrganization, type TestOrganization } from '../support/organizations';
 import { acceptUpload, envWith, recordingQueue, runToEnd } from '../support/pipeline';
 import { uploadAndWait } from '../support/uploads';
 
@@ -158,11 +159,17 @@ describe('the error report as CSV', () => {
     'T-4,E-1,,later,-12',
   ].join('\n');
 
+  async function reportOf(organization: TestOrganization, uploadId: string): Promise<string> {
+    const response = await requestAs(organization, `/tasks/upload/${uploadId}/errors?format=csv`);
+    expect(response.status).toBe(200);
+    return response.text();
+  }
+
   it.each([
     ['Accept: text/csv', '', { Accept: 'text/csv' }],
     ['?format=csv', '?format=csv', {}],
   ])(
-    'is returned for %s with the original cells and an error column',
+    'is returned for %s with an error column, then the original cells',
     async (_case, query, headers) => {
       const organization = await createOrganization();
       const upload = await uploadAndWait(organization, csv);
@@ -174,11 +181,74 @@ describe('the error report as CSV', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
       const lines = (await response.text()).split('\r\n');
-      expect(lines[0]).toBe(`${HEADER},error`);
-      expect(lines[1]).toMatch(/^T-2,E-1,,never,"'=HYPERLINK\(""http:\/\/x""\)","?completed_at /);
-      expect(lines[2]).toMatch(/^T-3,,,2026-05-12T14:32:00Z,"'\+1 a, b","?agent /);
-      expect(lines[3]).toMatch(/^T-4,E-1,,later,-12,"?completed_at /);
+      expect(lines[0]).toBe(`error,${HEADER}`);
+      expect(lines[1]).toMatch(
+        /^"?completed_at .*,T-2,E-1,,never,"'=HYPERLINK\(""http:\/\/x""\)"$/,
+      );
+      expect(lines[2]).toMatch(/^"?agent .*,T-3,,,2026-05-12T14:32:00Z,"'\+1 a, b"$/);
+      expect(lines[3]).toMatch(/^"?completed_at .*,T-4,E-1,,later,-12$/);
       expect(lines.slice(4)).toEqual(['']);
     },
   );
+
+  it('keeps the header over its cells when a row has too many', async () => {
+    const organization = await createOrganization();
+    const upload = await uploadAndWait(
+      organization,
+      `${HEADER}\nT-1,E-1,,2026-05-12T14:32:00Z,x,extra`,
+    );
+
+    const lines = (await reportOf(organization, upload.id)).split('\r\n');
+
+    expect(lines[0]).toBe(`error,${HEADER}`);
+    expect(lines[1]).toBe('has 6 cells; the header has 5,T-1,E-1,,2026-05-12T14:32:00Z,x,extra');
+  });
+
+  it('can be fixed and uploaded again as it is, storing the values first sent', async () => {
+    const organization = await createOrganization();
+    const first = await uploadAndWait(
+      organization,
+      [HEADER, '-F4,E-1,,never,"=HYPERLINK(""http://x"")"', '@T-5,E-1,,later,+1 555 0100'].join(
+        '\n',
+      ),
+    );
+    const fixed = (await reportOf(organization, first.id))
+      .replace(',never,', ',2026-05-12T14:32:00Z,')
+      .replace(',later,', ',2026-05-13T09:00:00Z,');
+
+    const second = await uploadAndWait(organization, fixed);
+
+    expect(second).toMatchObject({ status: 'completed', created_rows: 2, failed_rows: 0 });
+    const stored = (await tasksOf(organization.id))
+      .map((task) => [task.external_id, task.custom_attributes])
+      .sort();
+    expect(stored).toEqual([
+      ['-F4', JSON.stringify({ note: '=HYPERLINK("http://x")' })],
+      ['@T-5', JSON.stringify({ note: '+1 555 0100' })],
+    ]);
+  });
+
+  it('reports a report that fails again with one error column, the new one', async () => {
+    const organization = await createOrganization();
+    const first = await uploadAndWait(organization, `${HEADER}\n=T-1,E-1,,never,x`);
+
+    const second = await uploadAndWait(organization, await reportOf(organization, first.id));
+    const report = await reportOf(organization, second.id);
+
+    expect(second).toMatchObject({ failed_rows: 1 });
+    expect(second.errors[0]?.external_id).toBe('=T-1');
+    expect(report).toBe(await reportOf(organization, first.id));
+  });
+
+  it('keeps an apostrophe in a file that is not a report', async () => {
+    const organization = await createOrganization();
+
+    await uploadAndWait(organization, `${HEADER}\n'-T-1,E-1,,2026-05-12T14:32:00Z,'=x`);
+
+    const [task] = await tasksOf(organization.id);
+    expect(task).toMatchObject({
+      external_id: "'-T-1",
+      custom_attributes: JSON.stringify({ note: "'=x" }),
+    });
+  });
 });
