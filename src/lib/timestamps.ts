@@ -1,6 +1,7 @@
 /**
  * RFC 3339 / ISO 8601 date-times that carry an offset: `T` or a space between date and
- * time, optional seconds and a fraction of up to 9 digits, then `Z` or `±HH:MM` (also `±HHMM`).
+ * time, optional seconds and a fraction of any length, then `Z` or `±HH:MM` (also `±HHMM`).
+ * The instant must fall within the years 0000 to 9999 in UTC, which RFC 3339 can write.
  * Every uploaded row has one, so it is read by scanning character codes and moved to UTC with
  * integer arithmetic: a regular expression with its captures cost twice as much per row, and a
  * Date for every instant with an offset three times as much.
@@ -13,7 +14,6 @@ const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?
 const SECONDS_COLON_AT = 16;
 const FRACTION_DOT_AT = 19;
 
-const MAX_FRACTION_DIGITS = 9;
 const MINUTES_PER_DAY = 24 * 60;
 
 const CHAR = {
@@ -29,7 +29,8 @@ const CHAR = {
   z: 122,
 };
 
-export type TimestampProblem = 'missing_offset' | 'invalid_format' | 'impossible_date';
+export type TimestampProblem =
+  'missing_offset' | 'invalid_format' | 'impossible_date' | 'out_of_range';
 
 export type ParsedTimestamp = { ok: true; utc: string } | { ok: false; problem: TimestampProblem };
 
@@ -59,6 +60,7 @@ export function parseTimestamp(input: string): ParsedTimestamp {
   // written day, as most do, the text already holds the date.
   const utcMinute = hour * 60 + minute - offset;
   const dayShift = Math.floor(utcMinute / MINUTES_PER_DAY);
+  if (isBeyondYears(year, month, day, dayShift)) return { ok: false, problem: 'out_of_range' };
   const date = dayShift === 0 ? text.slice(0, 10) : formatShiftedDate(year, month, day, dayShift);
   const clock = hoursAndMinutes(utcMinute - dayShift * MINUTES_PER_DAY);
   const milliseconds = pad(millisecondsOfFraction(text, timeEnd), 3);
@@ -86,7 +88,7 @@ function endOfSecondsAndFraction(text: string): number {
 
   const fractionStart = FRACTION_DOT_AT + 1;
   let end = fractionStart;
-  while (end - fractionStart < MAX_FRACTION_DIGITS && isDigit(text.charCodeAt(end))) end++;
+  while (isDigit(text.charCodeAt(end))) end++;
   return end === fractionStart ? -1 : end;
 }
 
@@ -124,13 +126,15 @@ function formatShiftedDate(year: number, month: number, day: number, dayShift: n
     : formatDate(year - 1, 12, 31);
 }
 
-/**
- * Years outside 0-9999, reached when an offset moves 0000-01-01 back or 9999-12-31 forward,
- * are written as `Date.prototype.toISOString` writes them: a sign and six digits.
- */
+/** Whether the day shift moves 0000-01-01 back or 9999-12-31 forward, out of RFC 3339's years. */
+function isBeyondYears(year: number, month: number, day: number, dayShift: number): boolean {
+  if (dayShift < 0) return year === 0 && month === 1 && day === 1;
+  if (dayShift > 0) return year === 9999 && month === 12 && day === 31;
+  return false;
+}
+
 function formatDate(year: number, month: number, day: number): string {
-  const yearText = year < 0 ? `-${pad(-year, 6)}` : year > 9999 ? `+${pad(year, 6)}` : pad(year, 4);
-  return `${yearText}-${twoDigits(month)}-${twoDigits(day)}`;
+  return `${pad(year, 4)}-${twoDigits(month)}-${twoDigits(day)}`;
 }
 
 /** The decimal number written by `count` digits at `start`, or -1 if any is not a digit. */

@@ -10,6 +10,7 @@ const TIMESTAMP_PROBLEMS = {
   missing_offset: 'has no UTC offset, so the instant is ambiguous: add Z or an offset like +02:00',
   invalid_format: 'must be an RFC 3339 date-time with an offset, e.g. 2026-05-12T14:32:00Z',
   impossible_date: 'is not a real date and time',
+  out_of_range: 'falls outside the years 0000 to 9999 in UTC',
 } as const;
 
 const required = (expected: string) => ({
