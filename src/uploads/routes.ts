@@ -46,8 +46,10 @@ export const uploadRoutes = new Hono<AppBindings>()
         });
       }
 
-      const errors = await listRowErrors(c.env.DB, upload.id, cursor ?? 0, limit);
-      const nextCursor = errors.length === limit ? toCursor(errors.at(-1)!.row) : null;
+      // One row past the page tells whether there is a next one: a full last page ends the list.
+      const found = await listRowErrors(c.env.DB, upload.id, cursor ?? 0, limit + 1);
+      const errors = found.slice(0, limit);
+      const nextCursor = found.length > limit ? toCursor(errors.at(-1)!.row) : null;
       return c.json({ data: errors.map(presentRowError), next_cursor: nextCursor });
     },
   );
@@ -58,6 +60,19 @@ async function findOwnUpload(db: D1Database, organizationId: string, id: string)
   return upload;
 }
 
+/**
+ * Whether the Accept header asks for CSV at least as much as for JSON, the default: `text/csv`
+ * with a q above 0, not below that of `application/json` or the wildcards that cover it.
+ */
 function prefersCsv(accept: string | undefined): boolean {
-  return /\btext\/csv\b/i.test(accept ?? '');
+  let csv = 0;
+  let json = 0;
+  for (const range of (accept ?? '').split(',')) {
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2)) || 0;
+    if (type === 'text/csv') csv = Math.max(csv, weight);
+    if (['application/json', 'application/*', '*/*'].includes(type)) json = Math.max(json, weight);
+  }
+  return csv > 0 && csv >= json;
 }

@@ -133,6 +133,25 @@ describe('row errors', () => {
     expect(upload.errors).toHaveLength(10);
   });
 
+  it('gives no next cursor after a last page that is exactly full', async () => {
+    const organization = await createOrganization();
+    const rows = Array.from({ length: 4 }, (_, index) => `T-${index},E-1,,bad,`);
+    const upload = await uploadAndWait(organization, [HEADER, ...rows].join('\n'));
+
+    const pageOf = async (query: string) => {
+      const response = await requestAs(organization, `/tasks/upload/${upload.id}/errors${query}`);
+      return response.json<{ data: { row: number }[]; next_cursor: string | null }>();
+    };
+    const first = await pageOf('?limit=2');
+    const last = await pageOf(`?limit=2&cursor=${first.next_cursor}`);
+
+    expect(first.data.map((error) => error.row)).toEqual([2, 3]);
+    expect(last).toEqual({
+      data: [expect.objectContaining({ row: 4 }), expect.objectContaining({ row: 5 })],
+      next_cursor: null,
+    });
+  });
+
   it.each([
     ['a limit of 0', '?limit=0'],
     ['a limit over 1000', '?limit=1001'],
@@ -167,6 +186,7 @@ describe('the error report as CSV', () => {
 
   it.each([
     ['Accept: text/csv', '', { Accept: 'text/csv' }],
+    ['a browser-like Accept', '', { Accept: 'text/csv, application/json;q=0.5, */*;q=0.1' }],
     ['?format=csv', '?format=csv', {}],
   ])(
     'is returned for %s with an error column, then the original cells',
@@ -190,6 +210,21 @@ describe('the error report as CSV', () => {
       expect(lines.slice(4)).toEqual(['']);
     },
   );
+
+  it.each([
+    ['text/csv with q=0', 'application/json, text/csv;q=0'],
+    ['JSON above CSV', 'text/csv;q=0.4, application/json'],
+    ['no preference', '*/*'],
+  ])('is not chosen by an Accept of %s: JSON is', async (_case, accept) => {
+    const organization = await createOrganization();
+    const upload = await uploadAndWait(organization, csv);
+
+    const response = await requestAs(organization, `/tasks/upload/${upload.id}/errors`, {
+      headers: { Accept: accept },
+    });
+
+    expect(response.headers.get('Content-Type')).toMatch(/^application\/json/);
+  });
 
   it('keeps the header over its cells when a row has too many', async () => {
     const organization = await createOrganization();
