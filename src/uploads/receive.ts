@@ -47,6 +47,8 @@ export async function receiveUpload(env: Env, request: Request, organizationId: 
     header: header!.cells,
     nextOffset: header!.nextOffset,
     nextLine: header!.nextLine,
+    // Blank lines above the header are rows of the spreadsheet too: the header is one row.
+    nextRow: header!.line + 1,
     createdAt: now,
     updatedAt: now,
   };
@@ -119,7 +121,6 @@ function emptyProgress() {
     updatedRows: 0,
     unchangedRows: 0,
     failedRows: 0,
-    nextRow: 2,
     step: 0,
     leaseId: null,
     leaseUntil: null,

@@ -86,6 +86,15 @@ describe('row errors', () => {
     );
   });
 
+  it('counts blank lines above the header as spreadsheet rows too', async () => {
+    const organization = await createOrganization();
+    const csv = ['', '', HEADER, 'T-1,E-1,,not a date,'].join('\n');
+
+    const upload = await uploadAndWait(organization, csv);
+
+    expect(upload.errors[0]).toMatchObject({ row: 4, line: 4, external_id: 'T-1' });
+  });
+
   it('commits refused rows with large cells before their chunk holds 8 MiB, and keeps them all', async () => {
     const organization = await createOrganization();
     // Each row is refused (its note is over 32 KiB) and keeps its 1 MB of cells for the report.
