@@ -81,8 +81,13 @@ async function openFile(request: Request, maxBytes: number) {
   requireNoContentCoding(request.headers);
 
   const declared = Number(request.headers.get('Content-Length') ?? 0);
-  if (declared > maxBytes + (isMultipart ? MULTIPART_OVERHEAD_BYTES : 0)) {
-    throw translate(new TooLargeError(maxBytes), maxBytes);
+  if (!isMultipart && declared > maxBytes) throw translate(new TooLargeError(maxBytes), maxBytes);
+  if (isMultipart && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    throw new ApiError(
+      'payload_too_large',
+      `The form is ${declared} bytes: it may hold a file of at most ${maxBytes} bytes and ` +
+        `${MULTIPART_OVERHEAD_BYTES} bytes of other fields and framing.`,
+    );
   }
 
   const body = request.body ?? new Blob([]).stream();

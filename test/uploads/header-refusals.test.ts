@@ -213,6 +213,32 @@ describe('POST /tasks/upload refuses bodies it cannot take', () => {
     expect(response.status).toBe(413);
   });
 
+  it('says, for a form declared too long, what the form may hold besides the file', async () => {
+    const organization = await createOrganization();
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('--b\r\n'));
+      },
+    });
+
+    const response = await requestAs(organization, '/tasks/upload', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'multipart/form-data; boundary=b',
+        'Content-Length': String(200 * 1024 * 1024),
+      },
+      body,
+      // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
+      duplex: 'half',
+    });
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      code: 'payload_too_large',
+      detail: expect.stringMatching(/^The form is 209715200 bytes: .* other fields and framing\.$/),
+    });
+  });
+
   it('requires an API key', async () => {
     const response = await uploadRawCsv(
       { id: 'org_x', name: 'x', apiKey: 'tik_nope' },
