@@ -58,6 +58,7 @@ export class Chunk {
     // A row of empty cells (",,,," from a spreadsheet) is a blank line in disguise.
     if (isBlank(record.cells)) return;
 
+    const cells = this.rows.valuesOf(record.cells);
     const result = record.problem
       ? {
           ok: false as const,
@@ -67,14 +68,14 @@ export class Chunk {
             message: `The quoting is malformed: ${record.problem}.`,
           },
         }
-      : this.rows.read(record.cells);
+      : this.rows.read(cells);
     if (result.ok) {
       this.tasks.push(result.task);
       return;
     }
 
-    const externalId = this.rows.externalIdOf(record.cells);
-    this.errors.push({ row, line: record.line, externalId, ...result.error, cells: record.cells });
+    const externalId = this.rows.externalIdOf(cells);
+    this.errors.push({ row, line: record.line, externalId, ...result.error, cells });
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiError } from '../http/errors';
 import { CsvError } from './csv/errors';
-import { readFirstRecord, type CsvRecord } from './csv/parser';
+import { DEFAULT_MAX_RECORD_BYTES, readFirstRecord, type CsvRecord } from './csv/parser';
 import { mapColumns } from './columns';
 
 /**
@@ -31,6 +31,11 @@ async function firstRecord(start: Uint8Array): Promise<CsvRecord | null> {
   try {
     return await readFirstRecord(new Blob([start]).stream());
   } catch (error) {
+    if (error instanceof CsvError && error.code === 'record_too_large') {
+      throw headerProblem(
+        `The header row is longer than ${DEFAULT_MAX_RECORD_BYTES} bytes (1 MiB).`,
+      );
+    }
     if (error instanceof CsvError) throw headerProblem(error.message);
     throw error;
   }

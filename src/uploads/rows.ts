@@ -39,8 +39,16 @@ export class RowReader {
     private readonly width: number,
   ) {}
 
-  read(record: string[]): RowResult {
-    const cells = this.fieldCells(record);
+  /**
+   * A record's cells as the values they stand for: an error report uploaded again has the
+   * report's formula guard taken off (see `unguardFormula`), any other file is as it is.
+   */
+  valuesOf(cells: string[]): string[] {
+    return this.columns.reportError === null ? cells : cells.map(unguardFormula);
+  }
+
+  /** The row of `valuesOf`'s cells as a task, or why it is refused. */
+  read(cells: string[]): RowResult {
     for (let index = this.width; index < cells.length; index++) {
       if (cells[index] !== '') {
         const message = `has ${cells.length} cells; the header has ${this.width}`;
@@ -71,13 +79,8 @@ export class RowReader {
   }
 
   /** The row's external id as the error report shows it, even when the row is refused. */
-  externalIdOf(record: string[]): string | null {
-    return this.fieldCells(record)[this.columns.externalId]?.trim() || null;
-  }
-
-  /** The cells as values: those of an error report uploaded again lose the report's guard. */
-  private fieldCells(record: string[]): string[] {
-    return this.columns.reportError === null ? record : record.map(unguardFormula);
+  externalIdOf(cells: string[]): string | null {
+    return cells[this.columns.externalId]?.trim() || null;
   }
 
   /** The agent the row names, validated, or null when the agent schema refuses it. */

@@ -83,6 +83,19 @@ describe('POST /tasks/upload refuses a header that cannot work', () => {
     },
   );
 
+  it('refuses a header row over 1 MiB, saying so', async () => {
+    const organization = await createOrganization();
+    const header = `external_id,agent_external_id,completed_at,custom_${'x'.repeat(1024 * 1024)}`;
+
+    const response = await uploadCsv(organization, `${header}\n${ROW},x`);
+
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      code: 'invalid_csv_header',
+      detail: 'The header row is longer than 1048576 bytes (1 MiB).',
+    });
+  });
+
   it('matches header names trimmed and in any case, in any order', async () => {
     const organization = await createOrganization();
 

@@ -252,21 +252,26 @@ describe('the error report as CSV', () => {
     const organization = await createOrganization();
     const first = await uploadAndWait(
       organization,
-      [HEADER, '-F4,E-1,,never,"=HYPERLINK(""http://x"")"', '@T-5,E-1,,later,+1 555 0100'].join(
-        '\n',
-      ),
+      [
+        HEADER,
+        '-F4,E-1,,never,"=HYPERLINK(""http://x"")"',
+        '@T-5,E-1,,later,+1 555 0100',
+        "'T-6,E-1,,soon,'=kept",
+      ].join('\n'),
     );
     const fixed = (await reportOf(organization, first.id))
       .replace(',never,', ',2026-05-12T14:32:00Z,')
-      .replace(',later,', ',2026-05-13T09:00:00Z,');
+      .replace(',later,', ',2026-05-13T09:00:00Z,')
+      .replace(',soon,', ',2026-05-14T09:00:00Z,');
 
     const second = await uploadAndWait(organization, fixed);
 
-    expect(second).toMatchObject({ status: 'completed', created_rows: 2, failed_rows: 0 });
+    expect(second).toMatchObject({ status: 'completed', created_rows: 3, failed_rows: 0 });
     const stored = (await tasksOf(organization.id))
       .map((task) => [task.external_id, task.custom_attributes])
       .sort();
     expect(stored).toEqual([
+      ["'T-6", JSON.stringify({ note: "'=kept" })],
       ['-F4', JSON.stringify({ note: '=HYPERLINK("http://x")' })],
       ['@T-5', JSON.stringify({ note: '+1 555 0100' })],
     ]);
