@@ -1,7 +1,8 @@
 import { ApiError } from './errors';
 import { parseParameterizedValue } from './header-parameters';
 
-const UTF8_CHARSET = /^utf-?8$/i;
+/** UTF-8, or ASCII, which is UTF-8 too. */
+const UTF8_CHARSET = /^(?:utf-?8|us-ascii)$/i;
 
 // Bodies this API would misread are refused with 415: bytes sent with a content coding (gzip
 // bytes are not the CSV or JSON they compress), and text declared in a charset other than

@@ -80,6 +80,7 @@ export function buildOpenApiDocument() {
             '413': problem('Body too large'),
             '415': problem('Not JSON, a charset other than UTF-8, or a Content-Encoding'),
             '422': problem('A field is invalid; `errors` points to each'),
+            '503': problem('Concurrent writes kept colliding; retry after `Retry-After` seconds'),
           },
         },
       },
@@ -108,6 +109,7 @@ export function buildOpenApiDocument() {
                 },
               },
               'text/csv': { schema: { type: 'string' } },
+              'application/csv': { schema: { type: 'string' } },
             },
           },
           responses: {
@@ -126,6 +128,7 @@ export function buildOpenApiDocument() {
           parameters: [idParameter],
           responses: {
             '200': json('The upload', uploadSchema),
+            '401': problem('Missing or unknown API key'),
             '404': problem('No such upload in your organization'),
           },
         },
@@ -142,6 +145,7 @@ export function buildOpenApiDocument() {
                 'text/csv': { schema: { type: 'string' } },
               },
             },
+            '401': problem('Missing or unknown API key'),
             '404': problem('No such upload in your organization'),
             '422': problem('An invalid limit, cursor or format'),
           },

@@ -62,7 +62,7 @@ async function findOwnUpload(db: D1Database, organizationId: string, id: string)
 
 /**
  * Whether the Accept header asks for CSV at least as much as for JSON, the default: `text/csv`
- * with a q above 0, not below that of `application/json` or the wildcards that cover it.
+ * or `text/*` with a q above 0, not below that of `application/json`, `application/*` or `*\/*`.
  */
 function prefersCsv(accept: string | undefined): boolean {
   let csv = 0;
@@ -71,7 +71,7 @@ function prefersCsv(accept: string | undefined): boolean {
     const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
     const q = parameters.find((parameter) => parameter.startsWith('q='));
     const weight = q === undefined ? 1 : Number(q.slice(2)) || 0;
-    if (type === 'text/csv') csv = Math.max(csv, weight);
+    if (type === 'text/csv' || type === 'text/*') csv = Math.max(csv, weight);
     if (['application/json', 'application/*', '*/*'].includes(type)) json = Math.max(json, weight);
   }
   return csv > 0 && csv >= json;

@@ -169,18 +169,20 @@ describe('POST /tasks/upload refuses bodies it cannot take', () => {
     const body = `external_id,agent_external_id,completed_at\n${ROW}`;
 
     const statuses = await Promise.all(
-      ['text/csv; charset=utf-8', 'text/csv; charset="UTF8"'].map(async (contentType) => {
-        const headers = { 'Content-Type': contentType, 'Content-Encoding': 'identity' };
-        const response = await requestAs(organization, '/tasks/upload', {
-          method: 'POST',
-          headers,
-          body,
-        });
-        return response.status;
-      }),
+      ['text/csv; charset=utf-8', 'text/csv; charset="UTF8"', 'text/csv; charset=US-ASCII'].map(
+        async (contentType) => {
+          const headers = { 'Content-Type': contentType, 'Content-Encoding': 'identity' };
+          const response = await requestAs(organization, '/tasks/upload', {
+            method: 'POST',
+            headers,
+            body,
+          });
+          return response.status;
+        },
+      ),
     );
 
-    expect(statuses).toEqual([202, 202]);
+    expect(statuses).toEqual([202, 202, 202]);
   });
 
   it('answers 422 for a form without a file part', async () => {

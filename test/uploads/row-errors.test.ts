@@ -196,6 +196,7 @@ describe('the error report as CSV', () => {
   it.each([
     ['Accept: text/csv', '', { Accept: 'text/csv' }],
     ['a browser-like Accept', '', { Accept: 'text/csv, application/json;q=0.5, */*;q=0.1' }],
+    ['Accept: text/*', '', { Accept: 'text/*' }],
     ['?format=csv', '?format=csv', {}],
   ])(
     'is returned for %s with an error column, then the original cells',
