@@ -38,9 +38,9 @@ export function attributeShapeProblem(attributes: object): ShapeProblem | null {
     }
     const isArray = Array.isArray(value);
     for (const [key, inner] of Object.entries(value)) {
-      if (!key.isWellFormed())
-        return { path: [...path, key], message: `key ${UNPAIRED_SURROGATE}` };
-      pending.push({ value: inner, path: [...path, isArray ? Number(key) : key] });
+      const innerPath = [...path, isArray ? Number(key) : key];
+      if (!key.isWellFormed()) return { path: innerPath, message: `key ${UNPAIRED_SURROGATE}` };
+      pending.push({ value: inner, path: innerPath });
     }
   }
   return null;
