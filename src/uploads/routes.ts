@@ -60,19 +60,25 @@ async function findOwnUpload(db: D1Database, organizationId: string, id: string)
   return upload;
 }
 
+/** RFC 9110 `qvalue`: 0 to 1 with at most three decimals. */
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+
 /**
- * Whether the Accept header asks for CSV at least as much as for JSON, the default: `text/csv`
- * or `text/*` with a q above 0, not below that of `application/json`, `application/*` or `*\/*`.
+ * Whether the Accept header asks for CSV at least as much as for JSON, the default. Each side
+ * takes the q of its most specific range (RFC 9110 section 12.5.1): `text/csv`, else `text/*`
+ * for CSV, which must be named; `application/json`, else `application/*`, else `*\/*` for JSON.
+ * A range with an unreadable q is ignored.
  */
 function prefersCsv(accept: string | undefined): boolean {
-  let csv = 0;
-  let json = 0;
+  const weights = new Map<string, number>();
   for (const range of (accept ?? '').split(',')) {
     const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
-    const q = parameters.find((parameter) => parameter.startsWith('q='));
-    const weight = q === undefined ? 1 : Number(q.slice(2)) || 0;
-    if (type === 'text/csv' || type === 'text/*') csv = Math.max(csv, weight);
-    if (['application/json', 'application/*', '*/*'].includes(type)) json = Math.max(json, weight);
+    const q = parameters.find((parameter) => parameter.startsWith('q='))?.slice(2) ?? '1';
+    if (QVALUE.test(q) && !weights.has(type)) weights.set(type, Number(q));
   }
-  return csv > 0 && csv >= json;
+
+  const weightOf = (...types: string[]) =>
+    types.map((type) => weights.get(type)).find((weight) => weight !== undefined) ?? 0;
+  const csv = weightOf('text/csv', 'text/*');
+  return csv > 0 && csv >= weightOf('application/json', 'application/*', '*/*');
 }

@@ -225,6 +225,11 @@ describe('the error report as CSV', () => {
     ['text/csv with q=0', 'application/json, text/csv;q=0'],
     ['JSON above CSV', 'text/csv;q=0.4, application/json'],
     ['no preference', '*/*'],
+    ['text/csv refused, text/* welcome', 'text/csv;q=0, text/*'],
+    [
+      'text/csv ranked below JSON, text/* above it',
+      'text/csv;q=0.3, text/*, application/json;q=0.5',
+    ],
   ])('is not chosen by an Accept of %s: JSON is', async (_case, accept) => {
     const organization = await createOrganization();
     const upload = await uploadAndWait(organization, csv);
