@@ -1,5 +1,5 @@
 import type { TaskInput } from '../tasks/schemas';
-import type { CsvRecord } from '../uploads/csv/parser';
+import { hasOnlyEmptyCells, type CsvRecord } from '../uploads/csv/parser';
 import type { RowReader } from '../uploads/rows';
 import type { UploadRowError } from '../uploads/upload';
 
@@ -56,7 +56,7 @@ export class Chunk {
     this.row = row + 1;
     this.bytes += record.nextOffset - record.offset;
     // A row of empty cells (",,,," from a spreadsheet) is a blank line in disguise.
-    if (isBlank(record.cells)) return;
+    if (hasOnlyEmptyCells(record.cells)) return;
 
     const cells = this.rows.valuesOf(record.cells);
     const result = record.problem
@@ -77,9 +77,4 @@ export class Chunk {
     const externalId = this.rows.externalIdOf(cells);
     this.errors.push({ row, line: record.line, externalId, ...result.error, cells });
   }
-}
-
-function isBlank(cells: string[]): boolean {
-  for (const cell of cells) if (cell !== '') return false;
-  return true;
 }

@@ -1,6 +1,11 @@
 import { ApiError } from '../http/errors';
 import { CsvError } from './csv/errors';
-import { DEFAULT_MAX_RECORD_BYTES, readFirstRecord, type CsvRecord } from './csv/parser';
+import {
+  DEFAULT_MAX_RECORD_BYTES,
+  hasOnlyEmptyCells,
+  parseCsv,
+  type CsvRecord,
+} from './csv/parser';
 import { mapColumns } from './columns';
 
 /**
@@ -29,11 +34,17 @@ export async function readHeader(start: Uint8Array, isWholeFile: boolean): Promi
 
 async function firstRecord(start: Uint8Array): Promise<CsvRecord | null> {
   try {
-    return await readFirstRecord(new Blob([start]).stream());
+    for await (const record of parseCsv(new Blob([start]).stream())) {
+      // Rows of empty cells above the header are blank lines in disguise, as they are below it.
+      if (!record.problem && hasOnlyEmptyCells(record.cells)) continue;
+      return record;
+    }
+    return null;
   } catch (error) {
     if (error instanceof CsvError && error.code === 'record_too_large') {
+      const limit = `${DEFAULT_MAX_RECORD_BYTES} bytes (1 MiB)`;
       throw headerProblem(
-        `The header row is longer than ${DEFAULT_MAX_RECORD_BYTES} bytes (1 MiB).`,
+        `The header row is longer than ${limit}: does it open a quote that is never closed?`,
       );
     }
     if (error instanceof CsvError) throw headerProblem(error.message);

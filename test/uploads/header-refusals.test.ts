@@ -83,6 +83,22 @@ describe('POST /tasks/upload refuses a header that cannot work', () => {
     },
   );
 
+  it('refuses a header that opens a quote it never closes, saying so', async () => {
+    const organization = await createOrganization();
+    const rows = Array.from({ length: 40_000 }, () => ROW).join('\n');
+
+    const response = await uploadCsv(
+      organization,
+      `external_id,"agent_external_id,completed_at\n${rows}`,
+    );
+
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({
+      code: 'invalid_csv_header',
+      detail: expect.stringContaining('a quote that is never closed'),
+    });
+  });
+
   it('refuses a header row over 1 MiB, saying so', async () => {
     const organization = await createOrganization();
     const header = `external_id,agent_external_id,completed_at,custom_${'x'.repeat(1024 * 1024)}`;
@@ -92,7 +108,8 @@ describe('POST /tasks/upload refuses a header that cannot work', () => {
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({
       code: 'invalid_csv_header',
-      detail: 'The header row is longer than 1048576 bytes (1 MiB).',
+      detail:
+        'The header row is longer than 1048576 bytes (1 MiB): does it open a quote that is never closed?',
     });
   });
 

@@ -86,9 +86,9 @@ describe('row errors', () => {
     );
   });
 
-  it('counts blank lines above the header as spreadsheet rows too', async () => {
+  it('counts blank lines and rows of empty cells above the header as spreadsheet rows too', async () => {
     const organization = await createOrganization();
-    const csv = ['', '', HEADER, 'T-1,E-1,,not a date,'].join('\n');
+    const csv = ['', ',,,,', HEADER, 'T-1,E-1,,not a date,'].join('\n');
 
     const upload = await uploadAndWait(organization, csv);
 

@@ -2,7 +2,7 @@ import { coalesceChunks, DEFAULT_COALESCE_BYTES, readChunks, type ByteSource } f
 import type { CsvRecord } from './record';
 import { CsvScanner } from './scanner';
 
-export type { CsvRecord } from './record';
+export { hasOnlyEmptyCells, type CsvRecord } from './record';
 
 export interface ParseCsvOptions {
   /** Absolute byte offset of the source's first byte in the file (a ranged read). Default 0. */

@@ -17,6 +17,12 @@ export interface CsvRecord {
   problem?: string;
 }
 
+/** Whether every cell is empty: `,,,,` is how a spreadsheet exports a blank row. */
+export function hasOnlyEmptyCells(cells: string[]): boolean {
+  for (const cell of cells) if (cell !== '') return false;
+  return true;
+}
+
 /**
  * The record being read: where its fields lie and, when it spans chunks, its bytes from the
  * earlier ones. It is decoded once its line ends, so memory holds at most one record.
