@@ -9,10 +9,11 @@ export interface ColumnMap {
   agentName: number | null;
   custom: { key: string; index: number }[];
   /**
-   * The `error` column of an error report uploaded again: ignored, and it marks the file as a
-   * report, whose cells carry the report's formula guard (see `unguardFormula`).
+   * The `error` column of an error report uploaded again, always the first: ignored, and it
+   * marks the file as a report, whose cells carry the report's formula guard (see
+   * `unguardFormula`). Anywhere else, a column named `error` is an unknown one.
    */
-  reportError: number | null;
+  reportError: 0 | null;
 }
 
 export interface ColumnError {
@@ -49,7 +50,7 @@ export function mapColumns(
       custom: names.flatMap((name, position) =>
         isCustom(name) ? [{ key: name.slice(CUSTOM_PREFIX.length), index: position }] : [],
       ),
-      reportError: optional(REPORT_ERROR),
+      reportError: isReportError(names[0]) ? 0 : null,
     },
   };
 }
@@ -69,7 +70,10 @@ function unknownOrEmpty(names: string[]): ColumnError[] {
       return [{ column: '', message: `column ${position + 1} has no name` }];
     }
     if (isCustom(name)) return customKeyErrors(name);
-    if (!KNOWN.includes(name.toLowerCase()) && name.toLowerCase() !== REPORT_ERROR) {
+    if (isReportError(name) && position > 0) {
+      return [{ column: name, message: 'is known only as the first column, as the report has it' }];
+    }
+    if (!KNOWN.includes(name.toLowerCase()) && !isReportError(name)) {
       return [{ column: name, message: 'is not a known column; prefix extra data with custom_' }];
     }
     return [];
@@ -105,6 +109,10 @@ function missing(names: string[]): ColumnError[] {
     });
   }
   return errors;
+}
+
+function isReportError(name: string | undefined): boolean {
+  return name?.toLowerCase() === REPORT_ERROR;
 }
 
 function isCustom(name: string): boolean {

@@ -9,15 +9,18 @@ const PAGE_ROWS = 1_000;
  * The refused rows as a CSV to fix and upload again as it is: an `error` column first, then the
  * original header and cells, so that cells past the header's width (a `too_many_cells` row)
  * trail the row instead of pushing the error under another column. The `error` column of a
- * report that was itself uploaded is left out: it is replaced. Streamed page by page from D1.
+ * report that was itself uploaded is left out: it is replaced. Header names are written trimmed,
+ * as the upload read them, and unguarded: a usable name never starts like a formula, and a
+ * guard there would make the report's header unusable. Streamed page by page from D1.
  */
 export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const width = upload.header.length;
+  const header = upload.header.map((name) => name.trim());
   const columns = mapColumns(upload.header);
-  const previousError = columns.ok ? columns.columns.reportError : null;
+  const previousErrorIndex = columns.ok ? columns.columns.reportError : null;
   const withoutPreviousError = (cells: string[]) =>
-    previousError === null ? cells : cells.filter((_, index) => index !== previousError);
+    previousErrorIndex === null ? cells : cells.filter((_, index) => index !== previousErrorIndex);
   let afterRow = 0;
   let headerSent = false;
 
@@ -26,7 +29,7 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
       if (!headerSent) {
         headerSent = true;
         controller.enqueue(
-          encoder.encode(csvLine(['error', ...withoutPreviousError(upload.header)])),
+          encoder.encode(csvLine(['error', ...withoutPreviousError(header)], false)),
         );
         return;
       }
@@ -44,8 +47,8 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
   });
 }
 
-function csvLine(cells: string[]): string {
-  return `${cells.map((cell) => quote(guardFormula(cell))).join(',')}\r\n`;
+function csvLine(cells: string[], guard = true): string {
+  return `${cells.map((cell) => quote(guard ? guardFormula(cell) : cell)).join(',')}\r\n`;
 }
 
 function quote(cell: string): string {

@@ -53,6 +53,11 @@ const UNUSABLE_HEADERS: [string, string, string[]][] = [
     `agent_name,priority\nAlex,high`,
     ['priority', 'external_id', 'completed_at', 'agent_external_id'],
   ],
+  [
+    'an error column that is not the first, as the error report has it',
+    `external_id,error,agent_external_id,completed_at\nT-1,x,E-1,2026-05-12T14:32:00Z`,
+    ['error'],
+  ],
 ];
 
 /** Uploaded files are stored under their organization's id. */

@@ -241,6 +241,21 @@ describe('the error report as CSV', () => {
     expect(response.headers.get('Content-Type')).toMatch(/^application\/json/);
   });
 
+  it('writes the header names trimmed and unguarded, so that the report uploads again', async () => {
+    const organization = await createOrganization();
+    const header = HEADER.replace('external_id,', '\texternal_id ,');
+    const first = await uploadAndWait(organization, `${header}\nT-1,E-1,,never,x`);
+
+    const report = await reportOf(organization, first.id);
+    const second = await uploadAndWait(
+      organization,
+      report.replace(',never,', ',2026-05-12T14:32:00Z,'),
+    );
+
+    expect(report.split('\r\n')[0]).toBe(`error,${HEADER}`);
+    expect(second).toMatchObject({ status: 'completed', created_rows: 1 });
+  });
+
   it('keeps the header over its cells when a row has too many', async () => {
     const organization = await createOrganization();
     const upload = await uploadAndWait(
