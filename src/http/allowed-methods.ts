@@ -10,7 +10,8 @@ export type AllowedMethods = (pathname: string) => string[];
  * The methods the app answers for a path, from its route table, so that a request with another
  * method gets 405 with `Allow` rather than a 404 that suggests the path does not exist. Path
  * parameters (`:id`) match one segment, `*` anything; a GET route answers HEAD too. Empty for
- * a path no route matches.
+ * a path no route matches. Only these two pattern forms are read, the ones the app's routes use:
+ * an optional parameter (`:id?`) or a `*` inside a segment would need more.
  */
 export function allowedMethods(routes: readonly RouteEntry[]): AllowedMethods {
   const patterns = new Map<string, { pattern: RegExp; methods: Set<string> }>();

@@ -257,7 +257,16 @@ describe('POST /tasks refuses bad input', () => {
     ['an empty key', withAttribute('', '1'), 'keys must not be empty'],
     ['a key over 255 characters', withAttribute('k'.repeat(256), '1'), 'at most 255 characters'],
     ['nesting past 32 levels', withAttribute('deep', nested(40)), 'at most 32 levels deep'],
-    ['an unpaired surrogate', json(taskBody({ external_id: '\ud800' })), 'unpaired surrogate'],
+    [
+      'an unpaired surrogate in a value',
+      json(taskBody({ custom_attributes: { note: 'x\ud800' } })),
+      'must be valid Unicode text: it holds an unpaired surrogate',
+    ],
+    [
+      'an unpaired surrogate in a key',
+      json(taskBody({ custom_attributes: { 'k\udfff': 1 } })),
+      'key must be valid Unicode text: it holds an unpaired surrogate',
+    ],
   ])('explains the refusal of custom_attributes with %s', async (_case, body, message) => {
     const organization = await createOrganization();
 
