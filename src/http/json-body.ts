@@ -14,8 +14,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /**
  * Admits only a JSON body of at most `maxBytes`: 415 for another media type, a content coding
  * or a charset other than UTF-8, 413 when too large (before reading more than the limit), 400
- * for an empty body or one that is not UTF-8 JSON. What passes is cached by Hono, so the zod
- * validator after it reads it without a second fetch.
+ * for an empty body or one that is not UTF-8 JSON. What passes is cached as text, so the zod
+ * validator after it reads it without decoding it again.
  */
 export const jsonBody = (maxBytes: number) =>
   every(
@@ -45,6 +45,9 @@ const requireJsonMediaType = createMiddleware<AppBindings>(async (c, next) => {
 
 const requireParsableJson = createMiddleware<AppBindings>(async (c, next) => {
   const text = decodeUtf8(await c.req.arrayBuffer());
+  // The validator reads the body through Hono's cache: the text decoded here, not the bytes again.
+  // Hono keeps each body there as a promise, though its types declare the values themselves.
+  Object.assign(c.req.bodyCache, { text: Promise.resolve(text) });
   if (text.trim() === '') throw new ApiError('empty_body', 'The request body is empty.');
 
   try {
