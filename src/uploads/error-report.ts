@@ -18,9 +18,9 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
   const width = upload.header.length;
   const header = upload.header.map((name) => name.trim());
   const columns = mapColumns(upload.header);
-  const previousErrorIndex = columns.ok ? columns.columns.reportError : null;
-  const withoutPreviousError = (cells: string[]) =>
-    previousErrorIndex === null ? cells : cells.filter((_, index) => index !== previousErrorIndex);
+  // A report's own error column is always its first (see `ColumnMap.reportError`).
+  const isReport = columns.ok && columns.columns.reportError !== null;
+  const withoutPreviousError = (cells: string[]) => (isReport ? cells.slice(1) : cells);
   let afterRow = 0;
   let headerSent = false;
 
@@ -28,9 +28,7 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(
-          encoder.encode(csvLine(['error', ...withoutPreviousError(header)], false)),
-        );
+        controller.enqueue(encoder.encode(csvLine(['error', ...withoutPreviousError(header)])));
         return;
       }
 
@@ -38,7 +36,7 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
       const lines = errors.map((error) => {
         const cells = Array.from({ length: width }, (_, index) => error.cells[index] ?? '');
         const row = [...withoutPreviousError(cells), ...error.cells.slice(width)];
-        return csvLine([error.message, ...row]);
+        return csvLine([error.message, ...row].map(guardFormula));
       });
       if (lines.length > 0) controller.enqueue(encoder.encode(lines.join('')));
       if (errors.length < PAGE_ROWS) controller.close();
@@ -47,8 +45,8 @@ export function errorReportCsv(db: D1Database, upload: Upload): ReadableStream<U
   });
 }
 
-function csvLine(cells: string[], guard = true): string {
-  return `${cells.map((cell) => quote(guard ? guardFormula(cell) : cell)).join(',')}\r\n`;
+function csvLine(cells: string[]): string {
+  return `${cells.map(quote).join(',')}\r\n`;
 }
 
 function quote(cell: string): string {
