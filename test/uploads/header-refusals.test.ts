@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
-import { createOrganization } from '../support/organizations';
+import { createOrganization, type TestOrganization } from '../support/organizations';
 import { uploadCsv, uploadRawCsv } from '../support/uploads';
 import { requestAs } from '../support/http';
 
@@ -63,6 +63,25 @@ const UNUSABLE_HEADERS: [string, string, string[]][] = [
 /** Uploaded files are stored under their organization's id. */
 async function storedFilesOf(organizationId: string): Promise<number> {
   return (await env.UPLOADS.list({ prefix: `uploads/${organizationId}/` })).objects.length;
+}
+
+/**
+ * POST /tasks/upload declaring a 200 MiB body while sending only `start`: a refusal must come
+ * from the declared length, before the body is read.
+ */
+function postDeclaring200MiB(organization: TestOrganization, contentType: string, start: string) {
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(start));
+    },
+  });
+  return requestAs(organization, '/tasks/upload', {
+    method: 'POST',
+    headers: { 'Content-Type': contentType, 'Content-Length': String(200 * 1024 * 1024) },
+    body,
+    // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
+    duplex: 'half',
+  });
 }
 
 describe('POST /tasks/upload refuses a header that cannot work', () => {
@@ -233,41 +252,20 @@ describe('POST /tasks/upload refuses bodies it cannot take', () => {
 
   it('answers 413 when the declared length is over the maximum, before reading', async () => {
     const organization = await createOrganization();
-    const body = new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('external_id'));
-      },
-    });
 
-    const response = await requestAs(organization, '/tasks/upload', {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/csv', 'Content-Length': String(200 * 1024 * 1024) },
-      body,
-      // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
-      duplex: 'half',
-    });
+    const response = await postDeclaring200MiB(organization, 'text/csv', 'external_id');
 
     expect(response.status).toBe(413);
   });
 
   it('says, for a form declared too long, what the form may hold besides the file', async () => {
     const organization = await createOrganization();
-    const body = new ReadableStream({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('--b\r\n'));
-      },
-    });
 
-    const response = await requestAs(organization, '/tasks/upload', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'multipart/form-data; boundary=b',
-        'Content-Length': String(200 * 1024 * 1024),
-      },
-      body,
-      // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
-      duplex: 'half',
-    });
+    const response = await postDeclaring200MiB(
+      organization,
+      'multipart/form-data; boundary=b',
+      '--b\r\n',
+    );
 
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({
