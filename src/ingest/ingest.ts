@@ -40,13 +40,14 @@ export interface IngestOptions {
 /**
  * Ingests tasks in order, exactly as one POST each would. The rules need the current state
  * of every employee and task the tasks can touch, so an attempt costs two D1 round trips:
- * a batch that reads them, then a batch that writes what the rules decided. With a cache of
+ * a batch that reads them, then a batch that writes what the rules decided, starting with a
+ * guard that proves every record read still current (see `snapshotGuard`). With a cache of
  * recent records the read is skipped and a task missing from the cache is taken to be new:
- * the write batch starts with a guard proving the cached records current, and the plain
- * INSERT of each task taken to be new proves it was (see `snapshotGuard`). A POST of a known
- * agent, or a chunk of new tasks by agents already seen, costs one round trip. The database
- * decides races: a write batch that collides with a concurrent writer (or finds the cache
- * wrong) fails whole and is tried again from a fresh read.
+ * the guard then proves the cached records current, and the plain INSERT of each task taken
+ * to be new proves it was. A POST of a known agent, or a chunk of new tasks by agents
+ * already seen, costs one round trip. The database decides races: a write batch that collides
+ * with a concurrent writer (or finds the cache wrong) fails whole and is tried again from a
+ * fresh read.
  */
 export async function ingestTasks(
   db: D1Database,
@@ -68,9 +69,15 @@ export async function ingestTasks(
     const now = new Date().toISOString();
     const applied = inputs.map((input) => applyTask(workspace, input, now));
 
+    const writes = writeStatements(db, organizationId, workspace);
+    // The decisions rest on the whole snapshot, not only on the records they change. A cached
+    // one is proved current before anything is answered from it; a read one before anything
+    // is written from it, or a writer that changed a record this batch only read (a task left
+    // unchanged, an agent matched) could interleave into a state no order of the two gives.
+    const guarded = cached !== null || writes.length > 0;
     const statements = [
-      ...(cached ? [snapshotGuard(db, organizationId, guardKeys(keys, cached), cached)] : []),
-      ...writeStatements(db, organizationId, workspace),
+      ...(guarded ? [snapshotGuard(db, organizationId, guardKeys(keys, snapshot), snapshot)] : []),
+      ...writes,
       ...companions(applied),
     ];
 
@@ -114,16 +121,16 @@ function snapshotKeys(inputs: readonly TaskInput[]): SnapshotKeys {
 }
 
 /**
- * What the guard must find as cached: every employee the identifiers match (a match by email
- * may stand in for one by external id, so no write would reveal a missed employee), but only
- * the cached tasks. A task missing from the cache is created by the rules, and its INSERT
- * fails on the UNIQUE external id if it exists after all.
+ * What the guard must find as in the snapshot: every employee the identifiers match (a match
+ * by email may stand in for one by external id, so no write would reveal a missed employee),
+ * but only the snapshot's tasks. A task missing from it is created by the rules, and its
+ * INSERT fails on the UNIQUE external id if it exists after all.
  */
-function guardKeys(keys: SnapshotKeys, cached: Snapshot) {
+function guardKeys(keys: SnapshotKeys, snapshot: Snapshot) {
   return {
     agentExternalIds: keys.agentExternalIds,
     agentEmailKeys: keys.agentEmails.map(emailKey),
-    taskExternalIds: cached.tasks.map((task) => task.externalId),
+    taskExternalIds: snapshot.tasks.map((task) => task.externalId),
   };
 }
 
