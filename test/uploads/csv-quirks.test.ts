@@ -90,5 +90,6 @@ describe('a file larger than one storage read', () => {
       stored.map((task) => [task.external_id, JSON.parse(task.custom_attributes).note]),
     );
     expect(notes.every((note, index) => noteOf.get(`T-${index}`) === note)).toBe(true);
-  });
+    // 40,000 rows take a few seconds, more on a busy machine than the default 5 s allow.
+  }, 30_000);
 });
