@@ -62,9 +62,27 @@ export async function processUploadStep(env: Env, message: UploadMessage): Promi
   try {
     return await readAndCommit(env, claimed, lease, settings);
   } catch (error) {
-    if (isLeaseLost(error)) return { kind: 'skipped', reason: 'lease_lost' };
+    if (isLeaseLost(error)) return afterLeaseLost(env, claimed, lease);
     return retryLater(env, claimed, lease, describe(error));
   }
+}
+
+/**
+ * A commit found the upload no longer at this lease's step. Either another consumer took it
+ * over, or this commit had landed already and only D1's answer was lost, so that its retry
+ * found the step moved on. In that case the upload is still this consumer's: it goes on from
+ * what landed at once, instead of waiting for the lease to expire and the sweeper.
+ */
+async function afterLeaseLost(env: Env, claimed: Upload, lease: Lease): Promise<StepOutcome> {
+  const upload = await findUploadById(env.DB, claimed.id);
+  if (upload?.status === 'completed' || upload?.status === 'failed') {
+    await discardFile(env, upload);
+    return { kind: 'skipped', reason: 'finished' };
+  }
+  if (!upload || upload.leaseId !== lease.leaseId) return { kind: 'skipped', reason: 'lease_lost' };
+
+  const rows = upload.processedRows - claimed.processedRows;
+  return continueLater(env, { ...lease, step: upload.step }, rows);
 }
 
 /**

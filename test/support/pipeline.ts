@@ -41,6 +41,19 @@ export function failingBatches(
   });
 }
 
+/**
+ * A D1 binding whose listed batches (1-based call numbers, as for `failingBatches`) commit,
+ * but whose answer is lost on the way back: the caller sees a transient error.
+ */
+export function lostAnswers(calls: number[]): D1Database {
+  let call = 0;
+  return interceptBatches(async (statements, real) => {
+    const results = await real(statements);
+    if (calls.includes(++call)) throw new Error('D1_ERROR: Network connection lost.');
+    return results;
+  });
+}
+
 /** Accepts an upload through the real receiver, with its wake-up message held back. */
 export async function acceptUpload(organization: TestOrganization, csv: string | Uint8Array) {
   const { sent, queue } = recordingQueue();

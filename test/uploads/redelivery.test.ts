@@ -9,6 +9,7 @@ import {
   acceptUpload,
   envWith,
   failingBatches,
+  lostAnswers,
   recordingQueue,
   runToEnd,
   validCsv,
@@ -202,6 +203,39 @@ describe('a consumer that dies mid-way', () => {
     expect(failed).toMatchObject({ status: 'failed', processed_rows: 50, total_rows: null });
     expect(failed.error).toContain(`failed ${MAX_FAILED_ATTEMPTS} times`);
     expect(await tasksOf(organization.id)).toHaveLength(50);
+  });
+});
+
+describe('a commit that landed although D1’s answer was lost', () => {
+  it('completes the upload and deletes its stored file when it was the last chunk', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(60));
+
+    // Batch 3 writes the second and last chunk; its retry finds the step already moved on.
+    const outcome = await processUploadStep(envWith({ DB: lostAnswers([3]) }), message);
+
+    expect(outcome).toEqual({ kind: 'skipped', reason: 'finished' });
+    await expectExactlyProcessed(organization, upload.id, 60);
+    expect(await env.UPLOADS.head(upload.objectKey)).toBeNull();
+  });
+
+  it('hands the rest of the file over at once when chunks remain', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const { sent, queue } = recordingQueue();
+
+    // Batch 2 writes the first chunk.
+    const outcome = await processUploadStep(
+      envWith({ DB: lostAnswers([2]), UPLOAD_QUEUE: queue }),
+      message,
+    );
+    const handedOver = await getUpload(organization, upload.id);
+    await runToEnd(envWith({ UPLOAD_QUEUE: queue }), sent, sent[0]!);
+
+    expect(outcome).toEqual({ kind: 'continued', rows: 50 });
+    expect(sent).toEqual([{ upload_id: upload.id, step: 1 }]);
+    expect(handedOver).toMatchObject({ status: 'processing', processed_rows: 50 });
+    await expectExactlyProcessed(organization, upload.id, 120);
   });
 });
 
