@@ -9,7 +9,13 @@ import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
 import { wakeUpload, type UploadMessage } from './messages';
 import { fillChunk, openRecords } from './records';
-import { claimUpload, failUpload, recordChunk, releaseUpload } from './repository';
+import {
+  claimUpload,
+  countFailedAttempt,
+  failUpload,
+  recordChunk,
+  releaseUpload,
+} from './repository';
 
 export type StepOutcome =
   | { kind: 'skipped'; reason: 'missing' | 'finished' | 'stale' | 'held' | 'lease_lost' }
@@ -58,6 +64,10 @@ export async function processUploadStep(env: Env, message: UploadMessage): Promi
   const lease = newLease(upload, settings);
   const claimed = await claimUpload(env.DB, { ...lease, now: new Date().toISOString() });
   if (!claimed) return { kind: 'skipped', reason: 'held' };
+  if (claimed.attempts >= MAX_FAILED_ATTEMPTS) {
+    const reason = `Processing failed ${claimed.attempts} times in a row; last error: ${claimed.lastError}`;
+    return fail(env, claimed, reason);
+  }
 
   try {
     return await readAndCommit(env, claimed, lease, settings);
@@ -90,13 +100,14 @@ async function afterLeaseLost(env: Env, claimed: Upload, lease: Lease): Promise<
  * wherever its committed progress stands; give up after too many failures in a row.
  */
 async function retryLater(env: Env, upload: Upload, lease: Lease, error: string) {
-  const attempts = upload.attempts + 1;
+  const attempts = await countFailedAttempt(env.DB, lease, error, new Date().toISOString());
+  if (attempts === null) return { kind: 'skipped' as const, reason: 'lease_lost' as const };
   if (attempts >= MAX_FAILED_ATTEMPTS) {
     return fail(env, upload, `Processing failed ${attempts} times in a row; last error: ${error}`);
   }
 
   const delaySeconds = Math.min(300, 5 * 2 ** attempts);
-  await releaseUpload(env.DB, lease, error, new Date().toISOString());
+  await releaseUpload(env.DB, lease, new Date().toISOString());
   await wakeUpload(env.UPLOAD_QUEUE, { upload_id: upload.id, step: lease.step }, delaySeconds);
   return { kind: 'retrying' as const, error, delaySeconds };
 }
@@ -181,7 +192,7 @@ async function commit(
 }
 
 async function continueLater(env: Env, lease: Lease, rows: number): Promise<StepOutcome> {
-  await releaseUpload(env.DB, lease, null, new Date().toISOString());
+  await releaseUpload(env.DB, lease, new Date().toISOString());
   await wakeUpload(env.UPLOAD_QUEUE, { upload_id: lease.uploadId, step: lease.step });
   return { kind: 'continued', rows };
 }

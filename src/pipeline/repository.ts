@@ -2,9 +2,15 @@ import { insertRowErrors } from '../uploads/row-errors-repository';
 import { toUpload, UPLOAD_COLUMNS, type UploadRow } from '../uploads/repository';
 import type { ChunkProgress, Upload, UploadRowError } from '../uploads/upload';
 
+/** What an expired lease that is taken over says of the consumer that held it. */
+export const ABANDONED_STEP_ERROR = 'A consumer stopped before finishing its step.';
+
 /**
  * Takes the upload for one consumer until `leaseUntil`, if it is unfinished, still at
- * `step`, and nobody else holds it. Returns the upload as claimed, or null.
+ * `step`, and nobody else holds it. Returns the upload as claimed, or null. A lease that
+ * expired without being handed back was held by a consumer that died mid-step: taking it
+ * over counts that as a failed attempt, so that a step which kills its consumer every time
+ * ends the upload instead of repeating forever.
  */
 export async function claimUpload(
   db: D1Database,
@@ -14,6 +20,8 @@ export async function claimUpload(
     .prepare(
       `UPDATE uploads
           SET status = 'processing',
+              attempts = attempts + (lease_id IS NOT NULL),
+              last_error = CASE WHEN lease_id IS NOT NULL THEN ?6 ELSE last_error END,
               lease_id = ?3,
               lease_until = ?4,
               started_at = COALESCE(started_at, ?5),
@@ -24,7 +32,14 @@ export async function claimUpload(
           AND (lease_until IS NULL OR lease_until < ?5)
        RETURNING ${UPLOAD_COLUMNS}`,
     )
-    .bind(claim.uploadId, claim.step, claim.leaseId, claim.leaseUntil, claim.now)
+    .bind(
+      claim.uploadId,
+      claim.step,
+      claim.leaseId,
+      claim.leaseUntil,
+      claim.now,
+      ABANDONED_STEP_ERROR,
+    )
     .first<UploadRow>();
   return row ? toUpload(row) : null;
 }
@@ -93,26 +108,40 @@ export function recordChunk(
 }
 
 /**
- * Hands the upload back so that the next message can take it at once; with an error, counts
- * one more failed attempt.
+ * Counts one more failed attempt of the upload held under this lease, and returns how many
+ * failed in a row (chunk commits reset the count), or null if the lease is no longer held.
  */
+export async function countFailedAttempt(
+  db: D1Database,
+  lease: { uploadId: string; leaseId: string },
+  error: string,
+  now: string,
+): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `UPDATE uploads
+          SET attempts = attempts + 1, last_error = ?3, updated_at = ?4
+        WHERE id = ?1 AND lease_id = ?2
+       RETURNING attempts`,
+    )
+    .bind(lease.uploadId, lease.leaseId, error, now)
+    .first<{ attempts: number }>();
+  return row ? row.attempts : null;
+}
+
+/** Hands the upload back, so that the next message can take it at once. */
 export async function releaseUpload(
   db: D1Database,
   lease: { uploadId: string; leaseId: string },
-  lastError: string | null,
   now: string,
 ): Promise<void> {
   await db
     .prepare(
       `UPDATE uploads
-          SET lease_id = NULL,
-              lease_until = NULL,
-              attempts = attempts + CASE WHEN ?3 IS NULL THEN 0 ELSE 1 END,
-              last_error = COALESCE(?3, last_error),
-              updated_at = ?4
+          SET lease_id = NULL, lease_until = NULL, updated_at = ?3
         WHERE id = ?1 AND lease_id = ?2`,
     )
-    .bind(lease.uploadId, lease.leaseId, lastError, now)
+    .bind(lease.uploadId, lease.leaseId, now)
     .run();
 }
 

@@ -2,8 +2,10 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { MAX_FAILED_ATTEMPTS, processUploadStep } from '../../src/pipeline/process-step';
+import { ABANDONED_STEP_ERROR } from '../../src/pipeline/repository';
 import { sweepUploads } from '../../src/pipeline/sweeper';
 import { tasksOf } from '../support/database';
+import { interceptBatches } from '../support/intercepted-d1';
 import { createOrganization } from '../support/organizations';
 import {
   acceptUpload,
@@ -143,14 +145,19 @@ describe('a consumer that dies mid-way', () => {
   it('is woken by the sweeper when it died after a commit without sending its continuation', async () => {
     const organization = await createOrganization();
     const { upload, message } = await acceptUpload(organization, validCsv(120));
-    const brokenQueue = {
-      async send() {
-        throw new Error('isolate killed');
+    let died = () => {};
+    const death = new Promise<void>((resolve) => (died = resolve));
+    const queueOfADyingConsumer = {
+      send() {
+        died();
+        return new Promise<never>(() => {});
       },
     } as unknown as Queue;
-    await expect(
-      processUploadStep(envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: brokenQueue }), message),
-    ).rejects.toThrow('isolate killed');
+    void processUploadStep(
+      envWith({ ...ONE_CHUNK_PER_STEP, UPLOAD_QUEUE: queueOfADyingConsumer }),
+      message,
+    );
+    await death;
     const redelivered = await processUploadStep(env, message);
     const { sent, queue } = recordingQueue();
 
@@ -203,6 +210,67 @@ describe('a consumer that dies mid-way', () => {
     expect(failed).toMatchObject({ status: 'failed', processed_rows: 50, total_rows: null });
     expect(failed.error).toContain(`failed ${MAX_FAILED_ATTEMPTS} times`);
     expect(await tasksOf(organization.id)).toHaveLength(50);
+  });
+});
+
+/**
+ * A consumer stuck for good at its first D1 batch, as one whose isolate was killed: the
+ * returned promise settles when it gets there.
+ */
+function dyingConsumer() {
+  let died = () => {};
+  const death = new Promise<void>((resolve) => (died = resolve));
+  const db = interceptBatches(() => {
+    died();
+    return new Promise<never>(() => {});
+  });
+  return { env: envWith({ DB: db }), death };
+}
+
+async function expireLease(uploadId: string) {
+  await env.DB.prepare(`UPDATE uploads SET lease_until = '2000-01-01T00:00:00.000Z' WHERE id = ?1`)
+    .bind(uploadId)
+    .run();
+}
+
+describe('failed attempts', () => {
+  it('count a consumer that died holding the upload, so that a step killing every one ends failed', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(60));
+
+    for (let death = 1; death <= MAX_FAILED_ATTEMPTS; death++) {
+      const consumer = dyingConsumer();
+      void processUploadStep(consumer.env, message);
+      await consumer.death;
+      await expireLease(upload.id);
+    }
+    const outcome = await processUploadStep(env, message);
+
+    expect(outcome).toMatchObject({ kind: 'failed' });
+    const failed = await getUpload(organization, upload.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain(`failed ${MAX_FAILED_ATTEMPTS} times in a row`);
+    expect(failed.error).toContain(ABANDONED_STEP_ERROR);
+  });
+
+  it('count in a row only: a step that commits a chunk starts the count again', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const { sent, queue } = recordingQueue();
+    for (let failure = 1; failure < MAX_FAILED_ATTEMPTS; failure++) {
+      const failedFirstRead = envWith({ UPLOAD_QUEUE: queue, DB: failingBatches([1]) });
+      await processUploadStep(failedFirstRead, failure === 1 ? message : sent.at(-1)!);
+    }
+
+    // Batches 1 and 2 read and write the first chunk; batch 3, the second chunk's, fails.
+    const afterProgress = await processUploadStep(
+      envWith({ UPLOAD_QUEUE: queue, DB: failingBatches([3]) }),
+      sent.at(-1)!,
+    );
+    await runToEnd(envWith({ UPLOAD_QUEUE: queue }), sent, sent.at(-1)!);
+
+    expect(afterProgress).toMatchObject({ kind: 'retrying' });
+    await expectExactlyProcessed(organization, upload.id, 120);
   });
 });
 
