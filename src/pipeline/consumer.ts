@@ -1,5 +1,5 @@
 import { findUploadById } from '../uploads/repository';
-import { failUpload } from './repository';
+import { failStalledUpload } from './repository';
 import { uploadMessageSchema } from './messages';
 import { discardFile, processUploadStep } from './process-step';
 
@@ -41,17 +41,26 @@ export async function consumeUploadMessages(batch: MessageBatch, env: Env): Prom
   }
 }
 
-/** Messages that exhausted their retries: their uploads end failed instead of waiting forever. */
+/**
+ * Messages that exhausted their retries: their uploads end failed instead of waiting forever,
+ * unless the upload has moved on since (another message's consumer is working on it, or has
+ * committed past the message's step): a stale message says nothing about it.
+ */
 export async function consumeDeadLetters(batch: MessageBatch, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const parsed = uploadMessageSchema.safeParse(message.body);
     if (parsed.success) {
-      const upload = await findUploadById(env.DB, parsed.data.upload_id);
+      const { upload_id: uploadId, step } = parsed.data;
+      const upload = await findUploadById(env.DB, uploadId);
       const lastError = upload?.lastError ? `; last error: ${upload.lastError}` : '';
       const reason = `Processing was retried until the queue gave up${lastError}.`;
-      await failUpload(env.DB, parsed.data.upload_id, reason, new Date().toISOString());
-      if (upload) await discardFile(env, upload);
-      log({ message: 'upload failed by dead-letter queue', upload_id: parsed.data.upload_id });
+      const now = new Date().toISOString();
+      if (upload && (await failStalledUpload(env.DB, { uploadId, step, now }, reason))) {
+        await discardFile(env, upload);
+        log({ message: 'upload failed by dead-letter queue', upload_id: uploadId });
+      } else {
+        log({ message: 'dead letter ignored', reason: 'upload moved on', upload_id: uploadId });
+      }
     }
     message.ack();
   }

@@ -164,3 +164,27 @@ export async function failUpload(
     .run();
   return result.meta.changes > 0;
 }
+
+/**
+ * Ends an upload as failed if it is unfinished, still at `step` and held by no consumer (no
+ * lease, or an expired one); false when it has moved on.
+ */
+export async function failStalledUpload(
+  db: D1Database,
+  at: { uploadId: string; step: number; now: string },
+  reason: string,
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE uploads
+          SET status = 'failed', error = ?3, lease_id = NULL, lease_until = NULL,
+              completed_at = ?4, updated_at = ?4
+        WHERE id = ?1
+          AND step = ?2
+          AND status IN ('pending', 'processing')
+          AND (lease_until IS NULL OR lease_until < ?4)`,
+    )
+    .bind(at.uploadId, at.step, reason, at.now)
+    .run();
+  return result.meta.changes > 0;
+}

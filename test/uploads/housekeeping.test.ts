@@ -3,12 +3,20 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { consumeDeadLetters, consumeUploadMessages } from '../../src/pipeline/consumer';
+import type { UploadMessage } from '../../src/pipeline/messages';
 import { processUploadStep } from '../../src/pipeline/process-step';
 import { sweepUploads } from '../../src/pipeline/sweeper';
 import { requestAs } from '../support/http';
 import { createOrganization } from '../support/organizations';
-import { acceptUpload, envWith, recordingQueue, validCsv } from '../support/pipeline';
+import { acceptUpload, envWith, recordingQueue, runToEnd, validCsv } from '../support/pipeline';
 import { getUpload, uploadAndWait } from '../support/uploads';
+
+/** The message as the dead-letter queue delivers it, once its retries are exhausted. */
+function deadLetter(message: UploadMessage) {
+  return createMessageBatch('tasks-ingest-uploads-dlq', [
+    { id: 'dead-1', timestamp: new Date(), attempts: 1, body: message },
+  ]);
+}
 
 describe('uploads that cannot finish', () => {
   it('end failed when their stored file has disappeared', async () => {
@@ -31,16 +39,44 @@ describe('uploads that cannot finish', () => {
     await env.DB.prepare(`UPDATE uploads SET last_error = 'D1 overloaded' WHERE id = ?1`)
       .bind(upload.id)
       .run();
-    const batch = createMessageBatch('tasks-ingest-uploads-dlq', [
-      { id: 'dead-1', timestamp: new Date(), attempts: 1, body: message },
-    ]);
-
-    await consumeDeadLetters(batch, env);
+    await consumeDeadLetters(deadLetter(message), env);
 
     const failed = await getUpload(organization, upload.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toContain('D1 overloaded');
     expect(failed.completed_at).not.toBeNull();
+  });
+
+  it('are left alone by a dead letter of a step they have moved past', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(120));
+    const { sent, queue } = recordingQueue();
+    const stepEnv = envWith({ UPLOAD_QUEUE: queue, UPLOAD_STEP_SECONDS: '0' });
+    await processUploadStep(stepEnv, message);
+
+    await consumeDeadLetters(deadLetter(message), env);
+    const afterwards = await getUpload(organization, upload.id);
+    await runToEnd(stepEnv, sent, sent[0]!);
+
+    expect(afterwards).toMatchObject({ status: 'processing', processed_rows: 50 });
+    expect(await getUpload(organization, upload.id)).toMatchObject({
+      status: 'completed',
+      processed_rows: 120,
+    });
+  });
+
+  it('are left alone by a dead letter while a consumer holds them', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(5));
+    const inAMinute = new Date(Date.now() + 60_000).toISOString();
+    await env.DB.prepare(`UPDATE uploads SET lease_id = 'working', lease_until = ?2 WHERE id = ?1`)
+      .bind(upload.id, inAMinute)
+      .run();
+
+    await consumeDeadLetters(deadLetter(message), env);
+
+    expect((await getUpload(organization, upload.id)).status).toBe('pending');
+    expect(await env.UPLOADS.head(upload.objectKey)).not.toBeNull();
   });
 
   it('are woken by the sweeper when their message was lost', async () => {
