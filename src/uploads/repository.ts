@@ -1,4 +1,5 @@
-import type { Upload } from './upload';
+import { selectRowErrors, toRowError, type RowErrorRow } from './row-errors-repository';
+import type { Upload, UploadRowError } from './upload';
 
 export interface UploadRow {
   id: string;
@@ -64,11 +65,33 @@ export async function findUpload(
   organizationId: string,
   uploadId: string,
 ): Promise<Upload | null> {
-  const row = await db
-    .prepare(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = ?1 AND organization_id = ?2`)
-    .bind(uploadId, organizationId)
-    .first<UploadRow>();
+  const row = await selectUpload(db, organizationId, uploadId).first<UploadRow>();
   return row ? toUpload(row) : null;
+}
+
+/**
+ * The organization's upload with its first `limit` row errors, read in one batch so that the
+ * errors are those its counters include; null for an upload that is not the organization's.
+ */
+export async function findUploadWithFirstErrors(
+  db: D1Database,
+  organizationId: string,
+  uploadId: string,
+  limit: number,
+): Promise<{ upload: Upload; firstErrors: UploadRowError[] } | null> {
+  const [uploads, errors] = await db.batch<UploadRow | RowErrorRow>([
+    selectUpload(db, organizationId, uploadId),
+    selectRowErrors(db, uploadId, 0, limit),
+  ]);
+  const row = uploads!.results[0] as UploadRow | undefined;
+  if (!row) return null;
+  return { upload: toUpload(row), firstErrors: (errors!.results as RowErrorRow[]).map(toRowError) };
+}
+
+function selectUpload(db: D1Database, organizationId: string, uploadId: string) {
+  return db
+    .prepare(`SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = ?1 AND organization_id = ?2`)
+    .bind(uploadId, organizationId);
 }
 
 /** For the queue consumer, which knows only the upload's id. */

@@ -6,7 +6,7 @@ import { validate } from '../http/validation';
 import { errorReportCsv } from './error-report';
 import { presentRowError, presentUpload } from './presenter';
 import { receiveUpload } from './receive';
-import { findUpload } from './repository';
+import { findUpload, findUploadWithFirstErrors } from './repository';
 import { listRowErrors } from './row-errors-repository';
 import { errorListQuerySchema, toCursor, uploadIdParamsSchema } from './schemas';
 
@@ -22,10 +22,16 @@ export const uploadRoutes = new Hono<AppBindings>()
     });
   })
   .get('/:id', validate('param', uploadIdParamsSchema), async (c) => {
-    const upload = await findOwnUpload(c.env.DB, c.get('organizationId'), c.req.valid('param').id);
+    const { id } = c.req.valid('param');
+    const found = await findUploadWithFirstErrors(
+      c.env.DB,
+      c.get('organizationId'),
+      id,
+      FIRST_ERRORS,
+    );
+    if (!found) throw notFound(id);
 
-    const firstErrors = await listRowErrors(c.env.DB, upload.id, 0, FIRST_ERRORS);
-    return c.json({ data: presentUpload(upload, firstErrors) });
+    return c.json({ data: presentUpload(found.upload, found.firstErrors) });
   })
   .get(
     '/:id/errors',
@@ -56,7 +62,7 @@ export const uploadRoutes = new Hono<AppBindings>()
 
 async function findOwnUpload(db: D1Database, organizationId: string, id: string) {
   const upload = await findUpload(db, organizationId, id);
-  if (!upload) throw new ApiError('not_found', `There is no upload ${id}.`);
+  if (!upload) throw notFound(id);
   return upload;
 }
 
@@ -81,4 +87,8 @@ function prefersCsv(accept: string | undefined): boolean {
     types.map((type) => weights.get(type)).find((weight) => weight !== undefined) ?? 0;
   const csv = weightOf('text/csv', 'text/*');
   return csv > 0 && csv >= weightOf('application/json', 'application/*', '*/*');
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError('not_found', `There is no upload ${id}.`);
 }

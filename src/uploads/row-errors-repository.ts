@@ -35,7 +35,28 @@ export async function listRowErrors(
   afterRow: number,
   limit: number,
 ): Promise<UploadRowError[]> {
-  const { results } = await db
+  const { results } = await selectRowErrors(db, uploadId, afterRow, limit).all<RowErrorRow>();
+  return results.map(toRowError);
+}
+
+export interface RowErrorRow {
+  row_number: number;
+  line: number;
+  external_id: string | null;
+  code: string;
+  field: string | null;
+  message: string;
+  cells: string;
+}
+
+/** The statement of `listRowErrors`, for a batch that reads more at the same instant. */
+export function selectRowErrors(
+  db: D1Database,
+  uploadId: string,
+  afterRow: number,
+  limit: number,
+): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT row_number, line, external_id, code, field, message, cells
          FROM upload_errors
@@ -44,17 +65,11 @@ export async function listRowErrors(
         ORDER BY row_number
         LIMIT ?3`,
     )
-    .bind(uploadId, afterRow, limit)
-    .all<{
-      row_number: number;
-      line: number;
-      external_id: string | null;
-      code: string;
-      field: string | null;
-      message: string;
-      cells: string;
-    }>();
-  return results.map((row) => ({
+    .bind(uploadId, afterRow, limit);
+}
+
+export function toRowError(row: RowErrorRow): UploadRowError {
+  return {
     row: row.row_number,
     line: row.line,
     externalId: row.external_id,
@@ -62,5 +77,5 @@ export async function listRowErrors(
     field: row.field,
     message: row.message,
     cells: JSON.parse(row.cells),
-  }));
+  };
 }

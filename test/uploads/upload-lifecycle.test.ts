@@ -1,8 +1,14 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+
+import { createApp } from '../../src/app';
+import { processUploadStep } from '../../src/pipeline/process-step';
 
 import { employeesOf, tasksOf } from '../support/database';
 import { requestAs } from '../support/http';
 import { createOrganization } from '../support/organizations';
+import { acceptUpload, envWith } from '../support/pipeline';
 import {
   uploadAndWait,
   uploadCsv,
@@ -104,7 +110,65 @@ describe('POST /tasks/upload', () => {
   });
 });
 
+/**
+ * The test D1 binding, with `beforeRead` run once before row errors are read on their own (with
+ * `all`), apart from the upload they belong to, rather than in one batch with it.
+ */
+function beforeLoneErrorsRead(beforeRead: () => Promise<unknown>): D1Database {
+  let pending: (() => Promise<unknown>) | null = beforeRead;
+  return new Proxy(env.DB, {
+    get(target, property) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (sql: string) => {
+        const statement = target.prepare(sql);
+        if (!sql.includes('FROM upload_errors')) return statement;
+        const bind = statement.bind.bind(statement);
+        return Object.assign(statement, {
+          bind: (...values: unknown[]) => {
+            const bound = bind(...values);
+            const all = bound.all.bind(bound);
+            return Object.assign(bound, {
+              all: async () => {
+                const hook = pending;
+                pending = null;
+                await hook?.();
+                return all();
+              },
+            });
+          },
+        });
+      };
+    },
+  });
+}
+
 describe('GET /tasks/upload/{id}', () => {
+  it('shows the row errors its counters include, whenever a chunk commits', async () => {
+    const organization = await createOrganization();
+    const csv =
+      'external_id,agent_external_id,completed_at\nT-1,E-1,never\nT-2,E-1,2026-05-12T14:32Z';
+    const { upload, message } = await acceptUpload(organization, csv);
+    // The consumer commits the file's only chunk, with its row error, if the route lets it
+    // between reading the upload and reading its errors.
+    const db = beforeLoneErrorsRead(() => processUploadStep(env, message));
+
+    const context = createExecutionContext();
+    const response = await createApp().fetch(
+      new Request(`https://tasks-ingest.test/tasks/upload/${upload.id}`, {
+        headers: { Authorization: `Bearer ${organization.apiKey}` },
+      }),
+      envWith({ DB: db }),
+      context,
+    );
+    await waitOnExecutionContext(context);
+
+    const { data } = await response.json<{ data: UploadBody }>();
+    expect(data.errors).toHaveLength(data.failed_rows);
+  });
+
   it("answers 404 for another organization's upload", async () => {
     const owner = await createOrganization();
     const stranger = await createOrganization();
