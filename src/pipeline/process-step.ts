@@ -7,6 +7,7 @@ import { findUploadById } from '../uploads/repository';
 import { RowReader } from '../uploads/rows';
 import type { Upload } from '../uploads/upload';
 import { Chunk } from './chunk';
+import { QueryBudget } from '../lib/query-budget';
 import { wakeUpload, type UploadMessage } from './messages';
 import { fillChunk, openRecords } from './records';
 import {
@@ -24,9 +25,9 @@ export type StepOutcome =
   | { kind: 'failed'; reason: string };
 
 /**
- * D1 allows 1,000 queries per invocation. A chunk's read and write batches hold about 8
- * statements per 1,000 rows (json_each takes 1,000 rows a statement), so a step that stops
- * after this many rows stays near 800 queries, whatever the chunk size.
+ * Rows one step commits at most, so that a file's steps stay alike in time and memory. A step
+ * also hands over when D1's queries per invocation would not fit another chunk (QueryBudget):
+ * with small chunks that comes first, as every chunk costs a few statements whatever its size.
  */
 const MAX_ROWS_PER_STEP = 100_000;
 
@@ -125,6 +126,7 @@ async function readAndCommit(
   if (!records) return fail(env, upload, 'The uploaded file is no longer in storage.');
 
   const deadline = Date.now() + settings.UPLOAD_STEP_SECONDS * 1000;
+  const budget = new QueryBudget(env.DB);
   const start = { offset: upload.nextOffset, line: upload.nextLine, row: upload.nextRow };
   // One reader for the step, so that it remembers the agents of every chunk.
   const rowReader = new RowReader(columns.columns, upload.header.length);
@@ -146,7 +148,12 @@ async function readAndCommit(
       rows += chunk.size;
       lease.leaseUntil = leaseExpiry(settings);
       const totalRows = following.kind === 'end' ? processed : null;
-      const applied = await commit(env.DB, upload, lease, chunk, { totalRows, cache, trustCache });
+      const applied = await commit(budget.db, upload, lease, chunk, {
+        totalRows,
+        cache,
+        trustCache,
+      });
+      budget.endUnit();
       trustCache = applied.every((task) => task.outcome === 'created');
       lease.step++;
 
@@ -155,7 +162,7 @@ async function readAndCommit(
         await discardFile(env, upload);
         return { kind: 'completed', rows };
       }
-      if (Date.now() > deadline || rows >= MAX_ROWS_PER_STEP) {
+      if (Date.now() > deadline || rows >= MAX_ROWS_PER_STEP || !budget.fitsAnother()) {
         return continueLater(env, lease, rows);
       }
       chunk = new Chunk(rowReader, chunk.position);

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { MAX_FAILED_ATTEMPTS, processUploadStep } from '../../src/pipeline/process-step';
+import type { UploadMessage } from '../../src/pipeline/messages';
 import { ABANDONED_STEP_ERROR } from '../../src/pipeline/repository';
 import { sweepUploads } from '../../src/pipeline/sweeper';
 import { tasksOf } from '../support/database';
@@ -61,6 +62,30 @@ describe('an upload longer than one step', () => {
     expect(sent.map((continuation) => continuation.step)).toEqual([1, 2, 3, 4]);
     await expectExactlyProcessed(organization, upload.id, 230);
   });
+
+  it('hands over before its step runs more D1 queries than one invocation may, however small its chunks', async () => {
+    const organization = await createOrganization();
+    const { upload, message } = await acceptUpload(organization, validCsv(2_000));
+    const { sent, queue } = recordingQueue();
+    const statementsPerStep: number[] = [];
+    const db = interceptBatches(async (statements, real) => {
+      statementsPerStep[statementsPerStep.length - 1]! += statements.length;
+      return real(statements);
+    });
+    const stepEnv = envWith({ DB: db, UPLOAD_QUEUE: queue, UPLOAD_CHUNK_ROWS: '2' });
+
+    let next: UploadMessage | undefined = message;
+    while (next) {
+      statementsPerStep.push(0);
+      const outcome = await processUploadStep(stepEnv, next);
+      next = outcome.kind === 'continued' ? sent.at(-1) : undefined;
+    }
+
+    expect(statementsPerStep.length).toBeGreaterThan(1);
+    // A few single statements (find, claim, release) come on top of the batches.
+    expect(Math.max(...statementsPerStep)).toBeLessThanOrEqual(990);
+    await expectExactlyProcessed(organization, upload.id, 2_000);
+  }, 60_000);
 
   it('completes in the step whose chunk ends the file, even when the chunk is full', async () => {
     const organization = await createOrganization();
