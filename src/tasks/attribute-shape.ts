@@ -3,6 +3,10 @@ export const MAX_CUSTOM_ATTRIBUTES_DEPTH = 32;
 
 export const UNPAIRED_SURROGATE = 'must be valid Unicode text: it holds an unpaired surrogate';
 
+/** JSON numbers past ±1.8e308 parse as infinite, which JSON text cannot hold: null would be stored. */
+const NUMBER_TOO_LARGE =
+  'must be a number of at most about ±1.8e308 (a 64-bit float); send larger ones as text';
+
 export interface ShapeProblem {
   /** Where the problem is, from the attributes object down. */
   path: (string | number)[];
@@ -13,8 +17,8 @@ export interface ShapeProblem {
  * What keeps a parsed JSON object from being stored as custom attributes and returned as sent,
  * size aside: a top-level `__proto__` key (an object built by assignment drops it), nesting past
  * MAX_CUSTOM_ATTRIBUTES_DEPTH (deep enough, it exhausts the stack of whatever serializes it), or
- * a key or text with an unpaired surrogate (which has no UTF-8 form, so storage would change it).
- * Null when there is none. The walk keeps its own stack, so no depth of input can overflow it.
+ * a key or text with an unpaired surrogate (which has no UTF-8 form, so storage would change it),
+ * or a number too large for a 64-bit float (it would be stored as null). Null when there is none. The walk keeps its own stack, so no depth of input can overflow it.
  */
 export function attributeShapeProblem(attributes: object): ShapeProblem | null {
   if (Object.hasOwn(attributes, '__proto__')) {
@@ -29,6 +33,9 @@ export function attributeShapeProblem(attributes: object): ShapeProblem | null {
     if (typeof value === 'string') {
       if (!value.isWellFormed()) return { path, message: UNPAIRED_SURROGATE };
       continue;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return { path, message: NUMBER_TOO_LARGE };
     }
     if (typeof value !== 'object' || value === null) continue;
 

@@ -74,6 +74,14 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
     beyondDepth,
   ],
   [
+    'a custom attribute number too large for a 64-bit float',
+    withAttribute('amount', '-1e400'),
+    'application/json',
+    422,
+    'validation_failed',
+    '/task/custom_attributes/amount',
+  ],
+  [
     'a __proto__ custom attribute key',
     withAttribute('slot', '{}').replace('"slot"', '"__proto__"'),
     'application/json',
