@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 
 import { requireApiKey } from './auth/middleware';
 import { healthRoutes } from './health/routes';
@@ -19,8 +19,11 @@ export function createApp() {
     .route('/openapi.json', openApiRoutes)
     .use('/tasks/*', requireApiKey)
     .route('/tasks/upload', uploadRoutes)
+    // The upload collection, never the task `upload` of /tasks/{id}: other methods end here.
+    .all('/tasks/upload', (c) => unrouted(c))
     .route('/tasks', taskRoutes);
 
   const methodsOf = allowedMethods(app.routes);
-  return app.onError(handleError).notFound((c) => handleUnrouted(c, methodsOf));
+  const unrouted = (c: Context<AppBindings>) => handleUnrouted(c, methodsOf);
+  return app.onError(handleError).notFound(unrouted);
 }

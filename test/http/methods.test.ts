@@ -10,8 +10,9 @@ describe('a method an endpoint does not answer', () => {
     ['DELETE', '/tasks/upload/upload_01JX6Q4ZK8M2B9T1V3W5Y7A9C0', 'GET, HEAD, OPTIONS'],
     ['POST', '/tasks/upload/upload_01JX6Q4ZK8M2B9T1V3W5Y7A9C0/errors', 'GET, HEAD, OPTIONS'],
     ['GET', '/tasks', 'POST, OPTIONS'],
-    // Both /tasks/upload and /tasks/{id} match: GET reaches the second (a 404 for task "upload").
-    ['PUT', '/tasks/upload', 'GET, HEAD, POST, OPTIONS'],
+    // The upload collection, not the task "upload" that /tasks/{id} would read.
+    ['GET', '/tasks/upload', 'POST, OPTIONS'],
+    ['PUT', '/tasks/upload', 'POST, OPTIONS'],
   ])('%s %s gets 405 with the methods it allows', async (method, path, allow) => {
     const organization = await createOrganization();
 
@@ -51,13 +52,22 @@ describe('a method an endpoint does not answer', () => {
     expect(await response.text()).toBe('');
   });
 
+  it('answers HEAD with 405 where GET is not allowed either', async () => {
+    const organization = await createOrganization();
+
+    const response = await requestAs(organization, '/tasks/upload', { method: 'HEAD' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe('POST, OPTIONS');
+  });
+
   it('answers OPTIONS with 204 and Allow', async () => {
     const organization = await createOrganization();
 
     const response = await requestAs(organization, '/tasks/upload', { method: 'OPTIONS' });
 
     expect(response.status).toBe(204);
-    expect(response.headers.get('Allow')).toBe('GET, HEAD, POST, OPTIONS');
+    expect(response.headers.get('Allow')).toBe('POST, OPTIONS');
   });
 });
 
