@@ -1,5 +1,6 @@
 import type { TaskInput } from '../tasks/schemas';
 import { hasOnlyEmptyCells, type CsvRecord } from '../uploads/csv/parser';
+import { reportCells } from '../uploads/report-cells';
 import type { RowReader } from '../uploads/rows';
 import type { UploadRowError } from '../uploads/upload';
 
@@ -75,6 +76,17 @@ export class Chunk {
     }
 
     const externalId = this.rows.externalIdOf(cells);
-    this.errors.push({ row, line: record.line, externalId, ...result.error, cells });
+    const kept = reportCells(cells, this.rows.width);
+    const message = kept.cut
+      ? `${result.error.message} The error report keeps only the start of its cells: they are too long.`
+      : result.error.message;
+    this.errors.push({
+      row,
+      line: record.line,
+      externalId,
+      ...result.error,
+      message,
+      cells: kept.cells,
+    });
   }
 }

@@ -13,7 +13,8 @@ export function insertRowErrors(
     error.code,
     error.field,
     error.message,
-    JSON.stringify(error.cells),
+    // Nested as an array, not as its JSON text: text inside JSON is escaped a second time.
+    error.cells,
   ]);
   return toJsonBatches(rows).map((json) =>
     db
@@ -21,7 +22,7 @@ export function insertRowErrors(
         `INSERT INTO upload_errors
                 (upload_id, row_number, line, external_id, code, field, message, cells)
          SELECT ?1, row.value ->> 0, row.value ->> 1, row.value ->> 2, row.value ->> 3,
-                row.value ->> 4, row.value ->> 5, row.value ->> 6
+                row.value ->> 4, row.value ->> 5, row.value -> 6
            FROM jsonb_each(?2) AS row`,
       )
       .bind(uploadId, json),

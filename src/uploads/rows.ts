@@ -36,7 +36,8 @@ export class RowReader {
 
   constructor(
     private readonly columns: ColumnMap,
-    private readonly width: number,
+    /** The header's cells. */
+    readonly width: number,
   ) {}
 
   /**

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 
+import { processUploadStep } from '../../src/pipeline/process-step';
 import { tasksOf } from '../support/database';
 import { requestAs } from '../support/http';
 import { createOrganization, type TestOrganization } from '../support/organizations';
+import { interceptBatches } from '../support/intercepted-d1';
 import { acceptUpload, envWith, recordingQueue, runToEnd } from '../support/pipeline';
-import { uploadAndWait } from '../support/uploads';
+import { getUpload, uploadAndWait } from '../support/uploads';
 
 const HEADER = 'external_id,agent_external_id,agent_email,completed_at,custom_note';
+
+/** D1 holds no text (a bound parameter, a stored value) over 2,000,000 bytes. */
+const D1_MAX_TEXT_BYTES = 2_000_000;
+
+async function reportOf(organization: TestOrganization, uploadId: string): Promise<string> {
+  const response = await requestAs(organization, `/tasks/upload/${uploadId}/errors?format=csv`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
 
 /** [case, row as CSV, code, field] */
 const BAD_ROWS: [string, string, string, string | null][] = [
@@ -117,6 +128,41 @@ describe('row errors', () => {
     );
   });
 
+  it('keeps what D1 can hold of refused rows too long to keep whole, and stores the rows around them', async () => {
+    const organization = await createOrganization();
+    const rows = [
+      // 800,000 trailing commas: 800 KB of record, of no use to the report.
+      `T-1,E-1,,2026-05-12T14:32:00Z,x,extra${','.repeat(800_000)}`,
+      // 800,000 quoted line breaks: 800 KB of record, but 1.6 MB as JSON (`\n` for each).
+      `T-2,E-1,,2026-05-12T14:32:00Z,"${'\n'.repeat(800_000)}"`,
+      'T-3,E-1,,2026-05-12T14:32:00Z,fine',
+    ];
+    const { upload, message } = await acceptUpload(organization, [HEADER, ...rows].join('\n'));
+    let largestText = 0;
+    const db = interceptBatches(async (statements, real) => {
+      for (const { params } of statements as unknown as { params: unknown[] }[]) {
+        for (const text of params.filter((param) => typeof param === 'string')) {
+          largestText = Math.max(largestText, new TextEncoder().encode(text).length);
+        }
+      }
+      return real(statements);
+    });
+
+    await processUploadStep(envWith({ DB: db }), message);
+
+    expect(largestText).toBeLessThanOrEqual(D1_MAX_TEXT_BYTES);
+    const done = await getUpload(organization, upload.id);
+    expect(done).toMatchObject({ status: 'completed', created_rows: 1, failed_rows: 2 });
+    const [, first, second] = (await reportOf(organization, upload.id)).split('\r\n');
+    expect(first).toBe('has 800006 cells; the header has 5,T-1,E-1,,2026-05-12T14:32:00Z,x,extra');
+    expect(second).toMatch(
+      /keeps only the start of its cells.*,T-2,E-1,,2026-05-12T14:32:00Z,"\n+"$/s,
+    );
+    const keptBreaks = second!.split('\n').length - 1;
+    expect(keptBreaks).toBeGreaterThan(700_000);
+    expect(keptBreaks).toBeLessThan(800_000);
+  });
+
   it('lists every row error in order across pages with a cursor', async () => {
     const organization = await createOrganization();
     const rows = Array.from(
@@ -186,12 +232,6 @@ describe('the error report as CSV', () => {
     'T-3,,,2026-05-12T14:32:00Z,"+1 a, b"',
     'T-4,E-1,,later,-12',
   ].join('\n');
-
-  async function reportOf(organization: TestOrganization, uploadId: string): Promise<string> {
-    const response = await requestAs(organization, `/tasks/upload/${uploadId}/errors?format=csv`);
-    expect(response.status).toBe(200);
-    return response.text();
-  }
 
   it.each([
     ['Accept: text/csv', '', { Accept: 'text/csv' }],
