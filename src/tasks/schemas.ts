@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { parseTimestamp } from '../lib/timestamps';
 import { attributeShapeProblem, UNPAIRED_SURROGATE } from './attribute-shape';
+import { isEmailAddress } from './email-address';
 
 /** Largest `custom_attributes` accepted, measured as UTF-8 bytes of its JSON text. */
 export const MAX_CUSTOM_ATTRIBUTES_BYTES = 32 * 1024;
@@ -38,7 +39,8 @@ const emailSchema = z
   .string(required('a string'))
   .trim()
   .max(254, 'must be at most 254 characters')
-  .check(z.email('must be a valid email address'));
+  .refine(isEmailAddress, 'must be a valid email address')
+  .meta({ format: 'idn-email' });
 
 export const agentSchema = z
   .strictObject(

@@ -39,7 +39,7 @@ describe('GET /openapi.json', () => {
     expect(task.required).toEqual(['external_id', 'agent', 'completed_at']);
     expect(task.additionalProperties).toBe(false);
     expect(task.properties.external_id.maxLength).toBe(255);
-    expect(JSON.stringify(task.properties.agent)).toContain('"format":"email"');
+    expect(JSON.stringify(task.properties.agent)).toContain('"format":"idn-email"');
   });
 });
 

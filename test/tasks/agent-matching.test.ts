@@ -51,6 +51,18 @@ describe('agent matching', () => {
     expect(matched.email).toBe('Alex@Example.com');
   });
 
+  it('takes addresses in any script, and matches them ignoring case too', async () => {
+    const organization = await createOrganization();
+    const known = await postForAgent(organization, { email: 'José.Núñez@Exemple.fr' });
+
+    const matched = await postForAgent(organization, { email: 'josé.núñez@exemple.FR' });
+    const another = await postForAgent(organization, { email: 'info@münchen.de' });
+
+    expect(matched.id).toBe(known.id);
+    expect(another.email).toBe('info@münchen.de');
+    expect(await employeesOf(organization.id)).toHaveLength(2);
+  });
+
   it('creates an employee from the fields sent when nothing matches', async () => {
     const organization = await createOrganization();
 

@@ -101,6 +101,15 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
       ['an empty agent', { agent: {} }, '/task/agent'],
       ['a blank agent external_id', { agent: { external_id: '' } }, '/task/agent/external_id'],
       ['an invalid email', { agent: { email: 'alex@' } }, '/task/agent/email'],
+      ...[
+        ['an email without a domain name', 'alex@localhost'],
+        ['an email with two dots in a row', 'alex..smith@example.com'],
+        ['an email with a space', 'alex smith@example.com'],
+        ['an email local part over 64 bytes', `${'é'.repeat(33)}@example.com`],
+        ['an email domain label over 63 characters', `alex@${'b'.repeat(64)}.com`],
+        ['an email domain label ending in a hyphen', 'alex@example-.com'],
+        ['an email with a numeric top-level domain', 'alex@example.123'],
+      ].map(([name, email]) => [name!, { agent: { email } }, '/task/agent/email'] as const),
       [
         'an email over 254 characters',
         { agent: { email: `${'a'.repeat(250)}@example.com` } },
