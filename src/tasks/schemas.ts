@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 import { parseTimestamp } from '../lib/timestamps';
-import { attributeShapeProblem, UNPAIRED_SURROGATE } from './attribute-shape';
+import {
+  attributeShapeProblem,
+  MAX_CUSTOM_ATTRIBUTES_DEPTH,
+  UNPAIRED_SURROGATE,
+} from './attribute-shape';
 import { isEmailAddress } from './email-address';
 
 /** Largest `custom_attributes` accepted, measured as UTF-8 bytes of its JSON text. */
@@ -19,6 +23,9 @@ const required = (expected: string) => ({
     issue.input === undefined ? 'is required' : `must be ${expected}`,
 });
 
+/** What the OpenAPI document says of the bounds it gives, which hold after trimming. */
+const TRIMMED = 'Surrounding white space is trimmed first; the length bounds apply to the rest.';
+
 /** A string trimmed of surrounding white space, then 1..max characters of valid Unicode. */
 const text = (max: number) =>
   z
@@ -26,7 +33,8 @@ const text = (max: number) =>
     .trim()
     .min(1, 'must not be blank')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => value.isWellFormed(), UNPAIRED_SURROGATE);
+    .refine((value) => value.isWellFormed(), UNPAIRED_SURROGATE)
+    .meta({ description: TRIMMED });
 
 /** The longest task external id, agent external id or agent name. */
 const MAX_TEXT_LENGTH = 255;
@@ -40,7 +48,7 @@ const emailSchema = z
   .trim()
   .max(254, 'must be at most 254 characters')
   .refine(isEmailAddress, 'must be a valid email address')
-  .meta({ format: 'idn-email' });
+  .meta({ format: 'idn-email', description: `Compared case-insensitively. ${TRIMMED}` });
 
 export const agentSchema = z
   .strictObject(
@@ -55,12 +63,19 @@ export const agentSchema = z
     message: 'needs at least one of external_id and email',
   });
 
-const completedAtSchema = z.string(required('a string')).transform((value, context) => {
-  const parsed = parseTimestamp(value);
-  if (parsed.ok) return parsed.utc;
-  context.addIssue({ code: 'custom', message: TIMESTAMP_PROBLEMS[parsed.problem] });
-  return z.NEVER;
-});
+const completedAtSchema = z
+  .string(required('a string'))
+  .meta({
+    description:
+      'An RFC 3339 date-time with a UTC offset or Z, `T` or a space between date and time ' +
+      '(2026-05-12T16:32:00+02:00); stored and returned in UTC, to the millisecond.',
+  })
+  .transform((value, context) => {
+    const parsed = parseTimestamp(value);
+    if (parsed.ok) return parsed.utc;
+    context.addIssue({ code: 'custom', message: TIMESTAMP_PROBLEMS[parsed.problem] });
+    return z.NEVER;
+  });
 
 /**
  * The rules of `taskInputSchema` for `external_id` and `completed_at`, for a string, as plain
@@ -113,6 +128,11 @@ const customAttributesSchema = z
   )
   .refine(fitsCustomAttributes, {
     message: `must serialize to at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} bytes of JSON`,
+  })
+  .meta({
+    description:
+      `Any JSON object, stored and returned as sent: at most ${MAX_CUSTOM_ATTRIBUTES_BYTES} ` +
+      `bytes of UTF-8 JSON, nested at most ${MAX_CUSTOM_ATTRIBUTES_DEPTH} levels deep.`,
   });
 
 /** One task as a source system sends it; also the shape each CSV row is turned into. */

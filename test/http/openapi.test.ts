@@ -40,6 +40,10 @@ describe('GET /openapi.json', () => {
     expect(task.additionalProperties).toBe(false);
     expect(task.properties.external_id.maxLength).toBe(255);
     expect(JSON.stringify(task.properties.agent)).toContain('"format":"idn-email"');
+    // What JSON Schema cannot say is said in words: trimming, the timestamp's form, the bounds.
+    expect(task.properties.external_id.description).toContain('trimmed first');
+    expect(task.properties.completed_at.description).toContain('UTC offset');
+    expect(JSON.stringify(task.properties.custom_attributes)).toContain('32768 bytes');
   });
 });
 
