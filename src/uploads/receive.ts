@@ -31,6 +31,7 @@ export async function receiveUpload(env: Env, request: Request, organizationId: 
     inspectStart: async (start, isWholeFile) => {
       header = await readHeader(start, isWholeFile);
     },
+    declared: file.declared ?? undefined,
   }).catch((error: unknown) => {
     throw translate(error, maxBytes);
   });
@@ -66,7 +67,11 @@ export async function receiveUpload(env: Env, request: Request, organizationId: 
   return upload;
 }
 
-/** The file's bytes and name, from a multipart part named `file` or a raw CSV body. */
+/**
+ * The file's bytes and name, from a multipart part named `file` or a raw CSV body; and when the
+ * request declares its length, the bytes from the file's start to the body's end, so that the
+ * file can be stored with one put (see StoreOptions).
+ */
 async function openFile(request: Request, maxBytes: number) {
   const contentType = request.headers.get('Content-Type') ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
@@ -80,9 +85,11 @@ async function openFile(request: Request, maxBytes: number) {
 
   requireNoContentCoding(request.headers);
 
-  const declared = Number(request.headers.get('Content-Length') ?? 0);
-  if (!isMultipart && declared > maxBytes) throw translate(new TooLargeError(maxBytes), maxBytes);
-  if (isMultipart && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+  const declared = declaredLength(request.headers);
+  if (!isMultipart && declared !== null && declared > maxBytes) {
+    throw translate(new TooLargeError(maxBytes), maxBytes);
+  }
+  if (isMultipart && declared !== null && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
     throw new ApiError(
       'payload_too_large',
       `The form is ${declared} bytes: it may hold a file of at most ${maxBytes} bytes and ` +
@@ -93,7 +100,8 @@ async function openFile(request: Request, maxBytes: number) {
   const body = request.body ?? new Blob([]).stream();
   if (!isMultipart) {
     requireUtf8Charset(contentType);
-    return { body, filename: null };
+    const length = declared ?? (request.body ? null : 0);
+    return { body, filename: null, declared: length === null ? null : { length, trailer: none } };
   }
 
   const boundary = multipartBoundary(contentType);
@@ -103,8 +111,17 @@ async function openFile(request: Request, maxBytes: number) {
   });
   if (!part) throw new ApiError('missing_file', 'The form has no part named `file`.');
   requireUtf8Charset(part.contentType);
-  return { body: part.body, filename: part.filename };
+  const rest = declared === null ? null : { length: declared - part.offset, trailer: part.trailer };
+  return { body: part.body, filename: part.filename, declared: rest };
 }
+
+/** The body's length as the request declares it, or null when it does not (a chunked body). */
+function declaredLength(headers: Headers): number | null {
+  const value = headers.get('Content-Length');
+  return value !== null && /^\d+$/.test(value.trim()) ? Number(value) : null;
+}
+
+async function* none(): AsyncGenerator<Uint8Array, void> {}
 
 function translate(error: unknown, maxBytes: number): unknown {
   if (error instanceof TooLargeError) {

@@ -1,8 +1,9 @@
 import { BodyReader } from './body-reader';
 
 /**
- * R2 multipart uploads need parts of at least 5 MiB, all of one size but the last. One part
- * is all the receiver ever holds in memory, whatever the file's size.
+ * The start of a file that is inspected before anything is stored. R2 multipart uploads need
+ * parts of at least 5 MiB, all of one size but the last: one part is all the receiver ever holds
+ * in memory, whatever the file's size.
  */
 export const PART_BYTES = 5 * 1024 * 1024;
 
@@ -12,6 +13,9 @@ export class TooLargeError extends Error {
   }
 }
 
+/** The bytes that follow a file in its request body, to its end. */
+export type Trailer = () => AsyncIterable<Uint8Array>;
+
 export interface StoreOptions {
   maxBytes: number;
   /**
@@ -19,12 +23,21 @@ export interface StoreOptions {
    * small); throwing refuses the file and nothing is kept.
    */
   inspectStart: (start: Uint8Array, isWholeFile: boolean) => Promise<void>;
+  /**
+   * When the request declares its length: how many bytes lie from the file's first one to the
+   * end of the body, and what follows the file there (the rest of a multipart form). The file
+   * is then stored with one put of those bytes, which R2 can only take with a known length:
+   * the stored object holds the file followed by the trailer. Read back only up to the file's
+   * size, the object is the file; and a single object is also read back faster than a multipart
+   * one (locally three to four times faster).
+   */
+  declared?: { length: number; trailer: Trailer };
 }
 
 /**
- * Streams bytes into R2 at `key`: one `put` for a file that fits in one part, a multipart
- * upload otherwise. Over `maxBytes` it stops reading, deletes what it wrote and throws
- * TooLargeError. Returns the file's size.
+ * Streams a file into R2 at `key`: with one `put` when its length is declared (see
+ * StoreOptions) or it fits in one part, with a multipart upload otherwise. Over `maxBytes` it
+ * stops reading, keeps nothing and throws TooLargeError. Returns the file's size.
  */
 export async function storeStream(
   bucket: R2Bucket,
@@ -33,49 +46,128 @@ export async function storeStream(
   options: StoreOptions,
 ): Promise<number> {
   const reader = new BodyReader(source);
-  const part = new Uint8Array(PART_BYTES);
-  let filled = 0;
-  let size = 0;
-  let multipart: R2MultipartUpload | null = null;
-  const parts: R2UploadedPart[] = [];
-
   try {
-    for (;;) {
-      const value = await reader.read();
-      if (!value) break;
-      size += value.byteLength;
-      if (size > options.maxBytes) throw new TooLargeError(options.maxBytes);
-
-      for (let taken = 0; taken < value.byteLength;) {
-        const count = Math.min(value.byteLength - taken, PART_BYTES - filled);
-        part.set(value.subarray(taken, taken + count), filled);
-        filled += count;
-        taken += count;
-        if (filled < PART_BYTES) continue;
-
-        if (!multipart) {
-          await options.inspectStart(part, false);
-          multipart = await bucket.createMultipartUpload(key);
-        }
-        parts.push(await multipart.uploadPart(parts.length + 1, part));
-        filled = 0;
-      }
+    const start = await readStart(reader, options.maxBytes);
+    await options.inspectStart(start.bytes, start.isWholeFile);
+    if (options.declared) return await storeWhole(bucket, key, reader, start, options);
+    if (start.isWholeFile) {
+      await bucket.put(key, start.bytes);
+      return start.bytes.length;
     }
-
-    if (!multipart) {
-      await options.inspectStart(part.subarray(0, filled), true);
-      await bucket.put(key, part.subarray(0, filled));
-      return size;
-    }
-    if (filled > 0)
-      parts.push(await multipart.uploadPart(parts.length + 1, part.subarray(0, filled)));
-    await multipart.complete(parts);
-    return size;
+    return await storeInParts(bucket, key, reader, start, options.maxBytes);
   } catch (error) {
-    await multipart?.abort().catch(() => {});
     await reader.cancel().catch(() => {});
     throw error;
   }
+}
+
+/** The first PART_BYTES of a file (all of it when shorter), and the bytes read past them. */
+interface Start {
+  bytes: Uint8Array;
+  isWholeFile: boolean;
+  overflow: Uint8Array | null;
+}
+
+async function readStart(reader: BodyReader, maxBytes: number): Promise<Start> {
+  const part = new Uint8Array(PART_BYTES);
+  let filled = 0;
+  for (;;) {
+    const value = await reader.read();
+    if (!value) return { bytes: part.subarray(0, filled), isWholeFile: true, overflow: null };
+    checkSize(filled + value.length, maxBytes);
+
+    const taken = Math.min(value.length, PART_BYTES - filled);
+    part.set(value.subarray(0, taken), filled);
+    filled += taken;
+    if (filled === PART_BYTES) {
+      const overflow = taken < value.length ? value.subarray(taken) : null;
+      return { bytes: part, isWholeFile: false, overflow };
+    }
+  }
+}
+
+/**
+ * One put of the declared bytes: the file as it streams in, then its trailer. The put is
+ * started only once the file's start has been accepted; a file that turns out too large, or a
+ * body that breaks off, aborts it, and R2 keeps nothing of a put that did not complete.
+ */
+async function storeWhole(
+  bucket: R2Bucket,
+  key: string,
+  reader: BodyReader,
+  start: Start,
+  options: StoreOptions,
+): Promise<number> {
+  const { length, trailer } = options.declared!;
+  const object = new FixedLengthStream(length);
+  const stored = bucket.put(key, object.readable);
+  // Awaited below, or not at all when a write fails first: its failure is not unhandled.
+  stored.catch(() => undefined);
+  const writer = object.writable.getWriter();
+  writer.closed.catch(() => undefined);
+
+  try {
+    let size = start.bytes.length;
+    await writer.write(start.bytes);
+    let value = start.overflow ?? (start.isWholeFile ? null : await reader.read());
+    for (; value; value = await reader.read()) {
+      size += value.length;
+      checkSize(size, options.maxBytes);
+      await writer.write(value);
+    }
+    for await (const bytes of trailer()) await writer.write(bytes);
+    await writer.close();
+    await stored;
+    return size;
+  } catch (error) {
+    await writer.abort(error).catch(() => {});
+    throw error;
+  }
+}
+
+/** A multipart upload of the file, whose length is not known: a part at a time in memory. */
+async function storeInParts(
+  bucket: R2Bucket,
+  key: string,
+  reader: BodyReader,
+  start: Start,
+  maxBytes: number,
+): Promise<number> {
+  const multipart = await bucket.createMultipartUpload(key);
+  try {
+    const parts = [await multipart.uploadPart(1, start.bytes)];
+    // Once a part is uploaded its buffer gathers the next one.
+    const part = start.bytes;
+    let filled = 0;
+    let size = PART_BYTES;
+    let value = start.overflow ?? (await reader.read());
+    for (; value; value = await reader.read()) {
+      size += value.length;
+      checkSize(size, maxBytes);
+      for (let taken = 0; taken < value.length;) {
+        const count = Math.min(value.length - taken, PART_BYTES - filled);
+        part.set(value.subarray(taken, taken + count), filled);
+        filled += count;
+        taken += count;
+        if (filled === PART_BYTES) {
+          parts.push(await multipart.uploadPart(parts.length + 1, part));
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) {
+      parts.push(await multipart.uploadPart(parts.length + 1, part.subarray(0, filled)));
+    }
+    await multipart.complete(parts);
+    return size;
+  } catch (error) {
+    await multipart.abort().catch(() => {});
+    throw error;
+  }
+}
+
+function checkSize(size: number, maxBytes: number): void {
+  if (size > maxBytes) throw new TooLargeError(maxBytes);
 }
 
 /**

@@ -57,10 +57,11 @@ export function lostAnswers(calls: number[]): D1Database {
 /** Accepts an upload through the real receiver, with its wake-up message held back. */
 export async function acceptUpload(organization: TestOrganization, csv: string | Uint8Array) {
   const { sent, queue } = recordingQueue();
+  const body = typeof csv === 'string' ? new TextEncoder().encode(csv) : csv;
   const request = new Request('https://tasks-ingest.test/tasks/upload', {
     method: 'POST',
-    headers: { 'Content-Type': 'text/csv' },
-    body: csv,
+    headers: { 'Content-Type': 'text/csv', 'Content-Length': String(body.length) },
+    body,
   });
   const upload = await receiveUpload(envWith({ UPLOAD_QUEUE: queue }), request, organization.id);
   return { upload, message: sent[0]! };

@@ -30,26 +30,44 @@ export interface UploadBody {
   updated_at: string;
 }
 
-/** POST /tasks/upload as multipart/form-data, the way `curl -F file=@tasks.csv` sends it. */
-export function uploadCsv(
+/**
+ * POST /tasks/upload as multipart/form-data, the way `curl -F file=@tasks.csv` sends it: the
+ * form encoded first, so that the request declares its length.
+ */
+export async function uploadCsv(
   organization: TestOrganization,
   csv: string | Uint8Array,
   filename = 'tasks.csv',
 ): Promise<Response> {
   const form = new FormData();
   form.append('file', new File([csv], filename, { type: 'text/csv' }));
-  return requestAs(organization, '/tasks/upload', { method: 'POST', body: form });
+  return postForm(organization, form);
 }
 
-/** POST /tasks/upload with the CSV as the raw body. */
+/** POST /tasks/upload of a form, encoded as a client does, with its Content-Length. */
+export async function postForm(organization: TestOrganization, form: FormData): Promise<Response> {
+  const encoded = new Response(form);
+  const body = new Uint8Array(await encoded.arrayBuffer());
+  return requestAs(organization, '/tasks/upload', {
+    method: 'POST',
+    headers: {
+      'Content-Type': encoded.headers.get('Content-Type')!,
+      'Content-Length': String(body.length),
+    },
+    body,
+  });
+}
+
+/** POST /tasks/upload with the CSV as the raw body, and its Content-Length. */
 export function uploadRawCsv(
   organization: TestOrganization,
   csv: string | Uint8Array,
 ): Promise<Response> {
+  const body = typeof csv === 'string' ? new TextEncoder().encode(csv) : csv;
   return requestAs(organization, '/tasks/upload', {
     method: 'POST',
-    headers: { 'Content-Type': 'text/csv' },
-    body: csv,
+    headers: { 'Content-Type': 'text/csv', 'Content-Length': String(body.length) },
+    body,
   });
 }
 

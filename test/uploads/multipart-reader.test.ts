@@ -153,6 +153,34 @@ describe.each(CHUNK_SIZES)('findFilePart with %i-byte chunks', (chunkSize) => {
     expect(file?.content).toEqual(encoder.encode(CSV));
   });
 
+  it.each([
+    ['closes the form', [fileWith(CSV)], {}],
+    [
+      'has more parts and an epilogue after it',
+      [fileWith(CSV), field('note', 'after')],
+      { epilogue: '\r\nbye' },
+    ],
+    [
+      'follows other parts and a preamble',
+      [field('note', 'before'), fileWith(CSV)],
+      { preamble: 'hi' },
+    ],
+  ])(
+    'tells where a file that %s starts, and hands over the rest of the body after it',
+    async (_case, parts, framing) => {
+      const body = multipartBody(parts, framing);
+
+      const part = await findFilePart(meteredBody(body, chunkSize).stream, BOUNDARY, 'file');
+      const content = new Uint8Array(await new Response(part!.body).arrayBuffer());
+      const trailer: Uint8Array[] = [];
+      for await (const bytes of part!.trailer()) trailer.push(bytes.slice());
+
+      expect(content).toEqual(encoder.encode(CSV));
+      expect(body.subarray(part!.offset, part!.offset + content.length)).toEqual(content);
+      expect(concat([content, ...trailer])).toEqual(body.subarray(part!.offset));
+    },
+  );
+
   it('returns null when no part is named file', async () => {
     const body = multipartBody([field('organization', 'acme'), fileWith(CSV, 'name="upload"')]);
 

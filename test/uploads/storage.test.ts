@@ -84,6 +84,70 @@ describe('storing an upload in R2', () => {
   });
 });
 
+describe('storing a file whose length the request declares', () => {
+  const trailerBytes = new TextEncoder().encode('\r\n--boundary--\r\n');
+  const trailer = async function* () {
+    yield trailerBytes;
+  };
+  const declaring = (size: number, extra = 0) => ({
+    length: size + trailerBytes.length + extra,
+    trailer,
+  });
+
+  it.each([
+    ['smaller than one part', 1000],
+    ['several parts long', 2 * PART_BYTES + 12_345],
+  ])(
+    'stores a file %s with what follows it as one object, read back as the file',
+    async (_case, size) => {
+      const key = `test/${crypto.randomUUID()}`;
+
+      const stored = await storeStream(env.UPLOADS, key, generatedStream(size), {
+        maxBytes: 100 * PART_BYTES,
+        inspectStart: accept,
+        declared: declaring(size),
+      });
+
+      expect(stored).toBe(size);
+      expect((await env.UPLOADS.head(key))?.size).toBe(size + trailerBytes.length);
+      const read = await readAll((await openStoredRanges(env.UPLOADS, key, 0, size))!);
+      const file = new Uint8Array(await new Response(generatedStream(size)).arrayBuffer());
+      expect(read.bytes).toEqual(file);
+    },
+  );
+
+  it('shows the start of the file before writing anything, and keeps nothing when refused', async () => {
+    const key = `test/${crypto.randomUUID()}`;
+
+    const refusal = storeStream(env.UPLOADS, key, generatedStream(3 * PART_BYTES), {
+      maxBytes: 100 * PART_BYTES,
+      inspectStart: async () => {
+        throw new Error('bad header');
+      },
+      declared: declaring(3 * PART_BYTES),
+    });
+
+    await expect(refusal).rejects.toThrow('bad header');
+    expect(await env.UPLOADS.head(key)).toBeNull();
+  });
+
+  it.each([
+    ['a file over the limit', 3 * PART_BYTES, 0, TooLargeError],
+    ['a body that ends before its declared length', PART_BYTES + 1000, 5000, Error],
+  ])('keeps nothing of %s', async (_case, size, missing, refusal) => {
+    const key = `test/${crypto.randomUUID()}`;
+
+    const storing = storeStream(env.UPLOADS, key, generatedStream(size), {
+      maxBytes: 2 * PART_BYTES,
+      inspectStart: accept,
+      declared: declaring(size, missing),
+    });
+
+    await expect(storing).rejects.toBeInstanceOf(refusal);
+    expect(await env.UPLOADS.head(key)).toBeNull();
+  });
+});
+
 /** The bytes a stored file's ranges add up to, and how many ranges there were. */
 async function readAll(ranges: AsyncGenerator<Uint8Array, void>) {
   const pieces: Uint8Array[] = [];

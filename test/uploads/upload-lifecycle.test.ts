@@ -93,6 +93,45 @@ describe('POST /tasks/upload', () => {
     expect((await waitForUpload(organization, data.id)).created_rows).toBe(3);
   });
 
+  it.each([
+    ['a form with another field after the file', 'form-and-field', true],
+    ['a form sent without declaring its length', 'form', false],
+    ['a raw CSV sent without declaring its length', 'raw', false],
+  ])(
+    'stores every row of %s, and gives the size of the file alone',
+    async (_case, kind, declared) => {
+      const organization = await createOrganization();
+      const form = new FormData();
+      form.append('file', new File([CSV], 'tasks.csv', { type: 'text/csv' }));
+      if (kind === 'form-and-field') form.append('comment', 'sent after the file');
+      const encoded = kind === 'raw' ? new Response(CSV) : new Response(form);
+      const contentType = kind === 'raw' ? 'text/csv' : encoded.headers.get('Content-Type')!;
+      const bytes = new Uint8Array(await encoded.arrayBuffer());
+
+      const response = await requestAs(organization, '/tasks/upload', {
+        method: 'POST',
+        headers: {
+          'Content-Type': contentType,
+          ...(declared && { 'Content-Length': String(bytes.length) }),
+        },
+        body: declared ? bytes : new Blob([bytes]).stream(),
+        // @ts-expect-error: `duplex` is required by fetch for a streamed body, but not in the types.
+        duplex: 'half',
+      });
+
+      expect(response.status).toBe(202);
+      const { data } = await response.json<{ data: UploadBody }>();
+      const upload = await waitForUpload(organization, data.id);
+      expect(upload).toMatchObject({
+        status: 'completed',
+        size_bytes: new TextEncoder().encode(CSV).byteLength,
+        created_rows: 3,
+        failed_rows: 0,
+      });
+      expect(await tasksOf(organization.id)).toHaveLength(3);
+    },
+  );
+
   it('counts every row as unchanged when the same file is uploaded again', async () => {
     const organization = await createOrganization();
     await uploadAndWait(organization, CSV);

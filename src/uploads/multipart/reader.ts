@@ -10,6 +10,13 @@ export interface FilePart {
   contentType: string | null;
   /** Exactly the part's content; errors with a `MultipartError` if the body is cut short. */
   body: ReadableStream<Uint8Array>;
+  /** Where in the multipart body the content starts. */
+  offset: number;
+  /**
+   * Once `body` has ended: the bytes of the multipart body after the content, to its end (the
+   * delimiter that ended it, then the rest of the form), for whoever stores them along.
+   */
+  trailer: () => AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -38,6 +45,8 @@ export async function findFilePart(
           filename: part.filename,
           contentType: part.contentType,
           body: streamPart(scanner),
+          offset: scanner.position,
+          trailer: () => scanner.trailer(),
         };
       }
       if (!(await scanner.skipContent())) {

@@ -28,8 +28,13 @@ export class PartScanner {
   private readonly reader: BodyReader;
   private readonly delimiter: Uint8Array;
   private readonly pending = new PendingBytes();
+  /** Bytes taken from the body so far. */
+  private bytesRead = 0;
 
-  constructor(body: ReadableStream<Uint8Array>, boundary: string) {
+  constructor(
+    private readonly body: ReadableStream<Uint8Array>,
+    boundary: string,
+  ) {
     this.reader = new BodyReader(body);
     this.delimiter = encoder.encode(`\r\n--${boundary}`);
     // The first delimiter may open the body with no line break before it: supply one.
@@ -107,6 +112,29 @@ export class PartScanner {
     }
   }
 
+  /**
+   * Where in the body the first byte not consumed yet lies: after a part's headers, where its
+   * content starts. (The line break supplied before the first delimiter goes with it.)
+   */
+  get position(): number {
+    return this.bytesRead - this.pending.length;
+  }
+
+  /**
+   * Once a part's content has been read to its delimiter and the scanner released: the
+   * delimiter, then every byte of the body after it, to its end.
+   */
+  async *trailer(): AsyncGenerator<Uint8Array, void> {
+    yield this.delimiter;
+    if (this.pending.length > 0) yield this.pending.take(this.pending.length);
+    const rest = new BodyReader(this.body);
+    try {
+      for (let bytes = await rest.read(); bytes; bytes = await rest.read()) yield bytes;
+    } finally {
+      rest.release();
+    }
+  }
+
   /** Stops reading and leaves the rest of the body to its owner. */
   release(): void {
     this.reader.release();
@@ -122,6 +150,7 @@ export class PartScanner {
     const bytes = await this.reader.read();
     if (!bytes) return false;
 
+    this.bytesRead += bytes.length;
     this.pending.append(bytes);
     return true;
   }
