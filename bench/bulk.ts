@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { bulkSection, uploadRatio, type BulkResults, type BulkRound } from './bulk-report.ts';
 import { logFile, RAW_D1_CONFIG, SERVICE_CONFIG, type RunContext } from './context.ts';
 import { cpuBetween, type DevServer } from './dev-server.ts';
-import { instrumentedUploads, stageTimings } from './diagnose.ts';
+import { instrumentedUploads, serviceConfigWithMain, stageTimings } from './diagnose.ts';
 import { csvWithRows, type CsvFile } from './generate-csv.ts';
 import { hasSqlite3, nodeSqliteUpserts, sqlite3Import } from './native.ts';
 import { rawPass, writeRawRows } from './raw-d1-client.ts';
@@ -21,6 +21,9 @@ import { PROJECT_ROOT } from './wrangler.ts';
  */
 const DIAGNOSED_CHUNK_ROWS = [5_000, 20_000];
 
+/** The service's upload path with the per-row work taken out (see the file). */
+const RULES_FREE_ENTRY = 'bench/reference/rules-free.ts';
+
 /**
  * Bulk ingestion: a CSV through POST /tasks/upload until `completed`, then the same file
  * again (every row unchanged), beside the raw D1 ceiling and native SQLite on the same rows;
@@ -31,15 +34,16 @@ export async function runBulk(context: RunContext): Promise<Section> {
   const file = await csvWithRows(bulkRows);
   const rawRows = buildRawRows(bulkRows);
 
-  // The machine's speed drifts: each round measures the service, then the ceiling, and the
-  // round with the median ratio stands for the run.
+  // The machine's speed drifts: each round measures the service, the same upload without its
+  // per-row work, then the ceiling, and the round with the median ratio stands for the run.
   const rounds: BulkRound[] = [];
   for (let round = 1; round <= bulkRounds; round++) {
     const service = await uploadTwice(context, file, `bulk-service-${round}`);
+    const rulesFree = await uploadRulesFree(context, file, `bulk-rules-free-${round}`);
     const raw = await rawD1Passes(context, rawRows, `bulk-raw-d1-${round}`);
-    rounds.push({ service, raw });
+    rounds.push({ service, rulesFree, raw });
   }
-  const { service, raw } = medianRound(rounds);
+  const { service, rulesFree, raw } = medianRound(rounds);
   const native = nativeReferences(context, file, rawRows);
 
   const chunkSizes = [...new Set([configuredChunkRows(context), ...DIAGNOSED_CHUNK_ROWS])];
@@ -49,7 +53,16 @@ export async function runBulk(context: RunContext): Promise<Section> {
   }
   const stages = await stageTimings(context, file, chunkSizes[0]!);
 
-  const results: BulkResults = { file, rounds, service, raw, native, instrumented, stages };
+  const results: BulkResults = {
+    file,
+    rounds,
+    service,
+    rulesFree,
+    raw,
+    native,
+    instrumented,
+    stages,
+  };
   return bulkSection(results);
 }
 
@@ -74,6 +87,26 @@ async function uploadTwice(context: RunContext, file: CsvFile, label: string) {
       first: { ...first, steps: summarizeSteps(log, first.final.id) },
       again: { ...again, steps: summarizeSteps(log, again.final.id) },
     };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * The same file through bench/reference/rules-free.ts on a fresh server: received and stored
+ * by the service, then read, parsed and written row by row as it stands, with no validation
+ * and no rules. What the upload pipeline costs without the contract's work on each row.
+ */
+async function uploadRulesFree(context: RunContext, file: CsvFile, label: string) {
+  const config = serviceConfigWithMain(RULES_FREE_ENTRY);
+  const { server, apiKey } = await context.serveService(label, config);
+  const timeoutMs = context.options.sizes.uploadTimeoutMs;
+  try {
+    const upload = await onRuntime(server, () =>
+      uploadAndWait(server.url, apiKey!, file.path, timeoutMs),
+    );
+    expectCounters(upload.final, file.rows, 'created_rows');
+    return upload;
   } finally {
     await server.stop();
   }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 
 import { OUT_DIR, SERVICE_CONFIG, type RunContext } from './context.ts';
 import { profileWorker, type CpuProfile } from './cpu-profile.ts';
@@ -82,19 +82,26 @@ export async function stageTimings(
   }
 }
 
-/**
- * wrangler.toml with `main` pointing at the instrumented entry, written to bench/out/ (so
- * that the bindings, queues and variables can never drift from the real configuration).
- */
+/** The real Worker wrapped by bench/reference/instrumented.ts, with the real configuration. */
 export function instrumentedConfig(): string {
+  return serviceConfigWithMain('bench/reference/instrumented.ts');
+}
+
+/**
+ * wrangler.toml with `main` pointing at another entry (a reference Worker built around the
+ * service's code), written to bench/out/ (so that the bindings, queues and variables can never
+ * drift from the real configuration). Returns its path from the project root.
+ */
+export function serviceConfigWithMain(entry: string): string {
   const original = readFileSync(join(PROJECT_ROOT, SERVICE_CONFIG), 'utf8');
-  const path = join(OUT_DIR, 'instrumented.wrangler.toml');
+  const name = basename(entry, '.ts');
+  const path = join(OUT_DIR, `${name}.wrangler.toml`);
   const fromOut = (target: string) => relative(OUT_DIR, join(PROJECT_ROOT, target));
 
   const rewritten = original
-    .replace(/^main = .*$/m, `main = "${fromOut('bench/reference/instrumented.ts')}"`)
+    .replace(/^main = .*$/m, `main = "${fromOut(entry)}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${fromOut('migrations')}"`);
-  if (!/instrumented\.ts/.test(rewritten) || !/migrations_dir = "\.\./.test(rewritten)) {
+  if (!rewritten.includes(`${name}.ts"`) || !/migrations_dir = "\.\./.test(rewritten)) {
     throw new Error('wrangler.toml no longer has the `main` and `migrations_dir` lines expected');
   }
   writeFileSync(path, rewritten);
