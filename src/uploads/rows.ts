@@ -79,9 +79,14 @@ export class RowReader {
     return { ok: true, task };
   }
 
-  /** The row's external id as the error report shows it, even when the row is refused. */
+  /**
+   * The external id a refused row's error names: the row's own when a task could have it, else
+   * null (blank, over 255 characters, not valid Unicode), and its cells show what it was. A long
+   * one is not kept twice: the cells are already cut to what D1 can hold (see `reportCells`).
+   */
   externalIdOf(cells: string[]): string | null {
-    return cells[this.columns.externalId]?.trim() || null;
+    const cell = cellAt(cells, this.columns.externalId);
+    return cell === undefined ? null : taskFieldRules.externalId(cell);
   }
 
   /** The agent the row names, validated, or null when the agent schema refuses it. */

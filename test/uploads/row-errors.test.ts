@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 
 import { processUploadStep } from '../../src/pipeline/process-step';
@@ -136,6 +137,8 @@ describe('row errors', () => {
       // 800,000 quoted line breaks: 800 KB of record, but 1.6 MB as JSON (`\n` for each).
       `T-2,E-1,,2026-05-12T14:32:00Z,"${'\n'.repeat(800_000)}"`,
       'T-3,E-1,,2026-05-12T14:32:00Z,fine',
+      // An external id of 300,000 control characters: 1.8 MB as JSON, kept once, cut.
+      `${'\u0001'.repeat(300_000)},E-1,,2026-05-12T14:32:00Z,x`,
     ];
     const { upload, message } = await acceptUpload(organization, [HEADER, ...rows].join('\n'));
     let largestText = 0;
@@ -152,7 +155,16 @@ describe('row errors', () => {
 
     expect(largestText).toBeLessThanOrEqual(D1_MAX_TEXT_BYTES);
     const done = await getUpload(organization, upload.id);
-    expect(done).toMatchObject({ status: 'completed', created_rows: 1, failed_rows: 2 });
+    expect(done).toMatchObject({ status: 'completed', created_rows: 1, failed_rows: 3 });
+    const stored = await env.DB.prepare(
+      `SELECT max(length(CAST(external_id AS BLOB)) + length(CAST(message AS BLOB)) +
+                  length(CAST(cells AS BLOB))) AS bytes
+         FROM upload_errors WHERE upload_id = ?1`,
+    )
+      .bind(upload.id)
+      .first<{ bytes: number }>();
+    expect(stored!.bytes).toBeLessThanOrEqual(D1_MAX_TEXT_BYTES);
+    expect(done.errors.at(-1)).toMatchObject({ row: 5, external_id: null });
     const [, first, second] = (await reportOf(organization, upload.id)).split('\r\n');
     expect(first).toBe('has 800006 cells; the header has 5,T-1,E-1,,2026-05-12T14:32:00Z,x,extra');
     expect(second).toMatch(
