@@ -30,7 +30,8 @@ export const handleError: ErrorHandler<AppBindings> = (error, c) => {
  * gets 204 and the same `Allow`), otherwise 404.
  */
 export function handleUnrouted(c: Context<AppBindings>, methodsOf: AllowedMethods) {
-  const { pathname } = new URL(c.req.url);
+  // The path as the router matched it: percent-escapes of plain characters decoded.
+  const pathname = c.req.path;
   const allowed = methodsOf(pathname);
   if (allowed.length === 0) {
     return handleError(new ApiError('route_not_found', `There is no ${pathname}.`), c);

@@ -13,6 +13,8 @@ describe('a method an endpoint does not answer', () => {
     // The upload collection, not the task "upload" that /tasks/{id} would read.
     ['GET', '/tasks/upload', 'POST, OPTIONS'],
     ['PUT', '/tasks/upload', 'POST, OPTIONS'],
+    // Routed as the path it decodes to, and answered for that path.
+    ['GET', '/tasks/%75pload', 'POST, OPTIONS'],
   ])('%s %s gets 405 with the methods it allows', async (method, path, allow) => {
     const organization = await createOrganization();
 
