@@ -18,6 +18,8 @@ const LABEL = new RegExp(
 const TOP_LEVEL_LABEL = /^(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)$/iu;
 
 const MAX_LOCAL_PART_BYTES = 64;
+/** DNS carries a label of at most 63 bytes, in its ASCII form (`xn--...` for other scripts). */
+const MAX_ASCII_LABEL_BYTES = 63;
 
 const encoder = new TextEncoder();
 
@@ -31,6 +33,21 @@ export function isEmailAddress(value: string): boolean {
     LOCAL_PART.test(local) &&
     labels.length >= 2 &&
     labels.every((label) => LABEL.test(label)) &&
-    TOP_LEVEL_LABEL.test(labels.at(-1)!)
+    TOP_LEVEL_LABEL.test(labels.at(-1)!) &&
+    fitsDns(value.slice(at + 1))
   );
+}
+
+/**
+ * Whether the domain's labels fit DNS once in the ASCII form it carries them in: `ü` alone is
+ * one character but `xn--tda` on the wire. The URL parser writes that form (IDNA), and refuses a
+ * name it cannot write.
+ */
+function fitsDns(domain: string): boolean {
+  try {
+    const ascii = new URL(`http://${domain}/`).hostname;
+    return ascii.split('.').every((label) => label.length <= MAX_ASCII_LABEL_BYTES);
+  } catch {
+    return false;
+  }
 }

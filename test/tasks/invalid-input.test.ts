@@ -107,6 +107,7 @@ const BAD_INPUTS: [string, string, string | null, number, string, string?][] = [
         ['an email with a space', 'alex smith@example.com'],
         ['an email local part over 64 bytes', `${'é'.repeat(33)}@example.com`],
         ['an email domain label over 63 characters', `alex@${'b'.repeat(64)}.com`],
+        ['an email domain label over 63 bytes in its ASCII form', `alex@${'ü'.repeat(60)}.de`],
         ['an email domain label ending in a hyphen', 'alex@example-.com'],
         ['an email with a numeric top-level domain', 'alex@example.123'],
       ].map(([name, email]) => [name!, { agent: { email } }, '/task/agent/email'] as const),
