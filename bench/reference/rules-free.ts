@@ -6,7 +6,8 @@
 // revision guard. Each distinct agent cell becomes one employee, each row one task minted with
 // the service's ids, and every chunk of UPLOAD_CHUNK_ROWS rows commits with the service's own
 // statements (employees, tasks, progress) in one batch, as the service commits its chunks.
-// Served with a copy of wrangler.toml whose `main` points here (bench/rules-free.ts writes it).
+// Served with a copy of wrangler.toml whose `main` points here (`serviceConfigWithMain` in
+// bench/diagnose.ts writes it).
 
 import type { Employee } from '../../src/employees/employee';
 import { insertEmployees } from '../../src/employees/repository';
@@ -114,6 +115,7 @@ async function readChunk(
       createdAt: now,
       updatedAt: now,
     });
+    // Rows are numbered as lines: the benchmark's files have no blank lines.
     end = { offset: record.nextOffset, line: record.nextLine, row: record.nextLine };
   }
   return { tasks, employees, end };

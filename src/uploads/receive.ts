@@ -31,7 +31,7 @@ export async function receiveUpload(env: Env, request: Request, organizationId: 
     inspectStart: async (start, isWholeFile) => {
       header = await readHeader(start, isWholeFile);
     },
-    declared: file.declared ?? undefined,
+    declared: file.declared,
   }).catch((error: unknown) => {
     throw translate(error, maxBytes);
   });
@@ -101,7 +101,11 @@ async function openFile(request: Request, maxBytes: number) {
   if (!isMultipart) {
     requireUtf8Charset(contentType);
     const length = declared ?? (request.body ? null : 0);
-    return { body, filename: null, declared: length === null ? null : { length, trailer: none } };
+    return {
+      body,
+      filename: null,
+      declared: length === null ? undefined : { length, trailer: none },
+    };
   }
 
   const boundary = multipartBoundary(contentType);
@@ -111,7 +115,8 @@ async function openFile(request: Request, maxBytes: number) {
   });
   if (!part) throw new ApiError('missing_file', 'The form has no part named `file`.');
   requireUtf8Charset(part.contentType);
-  const rest = declared === null ? null : { length: declared - part.offset, trailer: part.trailer };
+  const rest =
+    declared === null ? undefined : { length: declared - part.offset, trailer: part.trailer };
   return { body: part.body, filename: part.filename, declared: rest };
 }
 

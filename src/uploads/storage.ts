@@ -109,11 +109,9 @@ async function storeWhole(
   try {
     let size = start.bytes.length;
     await writer.write(start.bytes);
-    let value = start.overflow ?? (start.isWholeFile ? null : await reader.read());
-    for (; value; value = await reader.read()) {
-      size += value.length;
-      checkSize(size, options.maxBytes);
-      await writer.write(value);
+    for await (const bytes of restOf(reader, start, options.maxBytes)) {
+      size += bytes.length;
+      await writer.write(bytes);
     }
     for await (const bytes of trailer()) await writer.write(bytes);
     await writer.close();
@@ -140,10 +138,8 @@ async function storeInParts(
     const part = start.bytes;
     let filled = 0;
     let size = PART_BYTES;
-    let value = start.overflow ?? (await reader.read());
-    for (; value; value = await reader.read()) {
+    for await (const value of restOf(reader, start, maxBytes)) {
       size += value.length;
-      checkSize(size, maxBytes);
       for (let taken = 0; taken < value.length;) {
         const count = Math.min(value.length - taken, PART_BYTES - filled);
         part.set(value.subarray(taken, taken + count), filled);
@@ -163,6 +159,17 @@ async function storeInParts(
   } catch (error) {
     await multipart.abort().catch(() => {});
     throw error;
+  }
+}
+
+/** The file's bytes after its start, as they are read, the whole file held to `maxBytes`. */
+async function* restOf(reader: BodyReader, start: Start, maxBytes: number) {
+  if (start.isWholeFile) return;
+  let size = start.bytes.length;
+  for (let value = start.overflow ?? (await reader.read()); value; value = await reader.read()) {
+    size += value.length;
+    checkSize(size, maxBytes);
+    yield value;
   }
 }
 

@@ -41,11 +41,6 @@ export async function uploadCsv(
 ): Promise<Response> {
   const form = new FormData();
   form.append('file', new File([csv], filename, { type: 'text/csv' }));
-  return postForm(organization, form);
-}
-
-/** POST /tasks/upload of a form, encoded as a client does, with its Content-Length. */
-export async function postForm(organization: TestOrganization, form: FormData): Promise<Response> {
   const encoded = new Response(form);
   const body = new Uint8Array(await encoded.arrayBuffer());
   return requestAs(organization, '/tasks/upload', {

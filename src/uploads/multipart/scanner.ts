@@ -125,7 +125,8 @@ export class PartScanner {
    * delimiter, then every byte of the body after it, to its end.
    */
   async *trailer(): AsyncGenerator<Uint8Array, void> {
-    yield this.delimiter;
+    // A copy: the scanner keeps its own to search with.
+    yield this.delimiter.slice();
     if (this.pending.length > 0) yield this.pending.take(this.pending.length);
     const rest = new BodyReader(this.body);
     try {
